@@ -1,0 +1,106 @@
+//! Command-line arguments as plain data (clap derive). Validation and the objects built from
+//! them live in `config`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Finds hard-coded Salesforce credentials in files, git history and staged changes.
+#[derive(Debug, Parser)]
+#[command(name = "sfleaks", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories on disk (`-` reads standard input).
+    Scan(ScanArgs),
+    /// List the rules in force (with --check, test them against their examples).
+    Rules(RulesArgs),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: one block per finding.
+    Human,
+    /// One JSON document: {"version": 1, "findings": [...], "stats": {...}}.
+    Json,
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Options shared by every scanning subcommand.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print secret values in full (they are redacted by default).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: String,
+    /// Also list findings hidden by an inline allow comment.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Extra rule file(s) to load beside the built-in pack.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Colour for human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// No summary or warnings on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `sfleaks scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Scan files that .gitignore/.ignore exclude too.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip files larger than this (bytes, or with K, M, G suffix).
+    #[arg(long, value_name = "SIZE", default_value = "100M")]
+    pub max_file_size: String,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    /// Output options.
+    pub output: OutputArgs,
+}
+
+/// `sfleaks rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Extra rule file(s) to load beside the built-in pack.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Check every rule against its examples; exit 1 on a failure.
+    #[arg(long)]
+    pub check: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
+    pub format: Format,
+}

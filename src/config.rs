@@ -1,0 +1,163 @@
+//! Turns parsed arguments into a plan: validates values, loads the rules, builds the matcher
+//! and the list of inputs. Everything a run needs is decided here, before any byte is read.
+
+use crate::cli::{ColorChoice, Format, OutputArgs, ScanArgs};
+use crate::finding::Severity;
+use crate::matcher::Matcher;
+use crate::rules::RuleSet;
+use crate::scan::Input;
+use crate::source::fs::WalkOptions;
+use anyhow::{anyhow, bail, Context, Result};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// How and where to print.
+#[derive(Debug, Clone)]
+pub struct OutputPlan {
+    /// Report format.
+    pub format: Format,
+    /// Report file; standard output when `None`.
+    pub file: Option<PathBuf>,
+    /// Print secrets in full.
+    pub show_secrets: bool,
+    /// List suppressed findings too.
+    pub show_suppressed: bool,
+    /// Colour human output.
+    pub color: bool,
+    /// No summary or warnings on stderr.
+    pub quiet: bool,
+}
+
+/// Everything `sfleaks scan` needs.
+#[derive(Debug)]
+pub struct ScanPlan {
+    /// The compiled rules.
+    pub matcher: Matcher,
+    /// What to read.
+    pub inputs: Vec<Input>,
+    /// How to report.
+    pub output: OutputPlan,
+    /// Lowest severity that makes the exit code 1.
+    pub fail_on: Severity,
+}
+
+impl ScanPlan {
+    /// Validates `sfleaks scan` arguments and builds the plan.
+    pub fn from_args(args: &ScanArgs) -> Result<ScanPlan> {
+        let max_file_size = parse_size(&args.max_file_size)
+            .map_err(|e| anyhow!("--max-file-size: {e}"))?;
+        let mut inputs = Vec::new();
+        let mut roots = Vec::new();
+        for path in &args.paths {
+            if path.as_os_str() == "-" {
+                inputs.push(Input::Stdin(max_file_size));
+                continue;
+            }
+            check_path(path)?;
+            roots.push(path.clone());
+        }
+        if !roots.is_empty() {
+            inputs.push(Input::Walk(WalkOptions {
+                paths: roots,
+                no_ignore: args.no_ignore,
+                max_file_size,
+                threads: args.threads.unwrap_or(0),
+            }));
+        }
+        let (output, fail_on) = output_plan(&args.output)?;
+        Ok(ScanPlan {
+            matcher: load_matcher(&args.output.rules)?,
+            inputs,
+            output,
+            fail_on,
+        })
+    }
+}
+
+/// Loads the built-in rules plus extra files and builds the matcher.
+pub fn load_matcher(extra: &[PathBuf]) -> Result<Matcher> {
+    let extra: Vec<&Path> = extra.iter().map(PathBuf::as_path).collect();
+    let rules = RuleSet::load(&extra)?;
+    Matcher::new(rules).context("building the keyword prefilter")
+}
+
+fn output_plan(args: &OutputArgs) -> Result<(OutputPlan, Severity)> {
+    let fail_on: Severity = args
+        .fail_on
+        .parse()
+        .map_err(|e| anyhow!("--fail-on: {e}"))?;
+    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none() && !no_color_env && std::io::stdout().is_terminal()
+        }
+    };
+    Ok((
+        OutputPlan {
+            format: args.format,
+            file: args.output.clone(),
+            show_secrets: args.show_secrets,
+            show_suppressed: args.show_suppressed,
+            color,
+            quiet: args.quiet,
+        },
+        fail_on,
+    ))
+}
+
+fn check_path(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("path not found: {}", path.display())
+        }
+        Err(e) => bail!("cannot read {}: {e}", path.display()),
+    }
+}
+
+/// Parses a size such as `100M`, `512K`, `2G`, `1.5M` or a plain byte count.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => {
+            let unit = t[i..].to_ascii_uppercase();
+            let mult: u64 = match unit.trim_end_matches("IB").trim_end_matches('B') {
+                "" => 1,
+                "K" => 1 << 10,
+                "M" => 1 << 20,
+                "G" => 1 << 30,
+                _ => return Err(format!("unknown size unit in '{s}' (use K, M or G)")),
+            };
+            (&t[..i], mult)
+        }
+        None => (t, 1),
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 100M)"))?;
+    if !n.is_finite() || n < 0.0 {
+        return Err(format!("'{s}' is not a size (e.g. 100M)"));
+    }
+    Ok((n * mult as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("100M"), Ok(100 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("42"), Ok(42));
+        assert_eq!(parse_size("1.5K"), Ok(1536));
+        assert_eq!(parse_size("10MB"), Ok(10 << 20));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5X").is_err());
+        assert!(parse_size("-1").is_err());
+    }
+}

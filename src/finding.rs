@@ -1,0 +1,209 @@
+//! The finding model: what a match becomes once it has a rule, a place, a severity and evidence.
+//!
+//! A `Finding` keeps the raw secret so later stages (baselines, verification) can use it; every
+//! printer goes through [`Finding::shown_secret`], which redacts unless the user asked otherwise.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::str::FromStr;
+
+/// How bad a finding is, from `info` (known public value) to `critical` (a working login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Known public or documentation value: listed, never fails a build.
+    Info,
+    /// An identifier worth an inventory entry.
+    Low,
+    /// A weakness in posture, not a secret.
+    Medium,
+    /// A secret that needs rotating.
+    High,
+    /// A secret next to the call that uses it: a working login.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, lowest first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// The lowercase name used in rule files, JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .iter()
+            .copied()
+            .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!("unknown severity '{s}' (expected one of info, low, medium, high, critical)")
+            })
+    }
+}
+
+/// One piece of context that tied a value to Salesforce or raised its severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// The signal id, e.g. `consumer-key`, `token-endpoint`, `grant-client-credentials`.
+    pub kind: String,
+    /// 1-based line of the evidence in the same file.
+    pub line: usize,
+    /// What was found.
+    pub text: String,
+    /// The text is itself sensitive (a consumer key) and is shortened unless secrets are shown.
+    #[serde(skip)]
+    pub sensitive: bool,
+}
+
+impl Evidence {
+    /// The text as printed: shortened when sensitive, unless `show` is set.
+    pub fn shown_text(&self, show: bool) -> String {
+        if self.sensitive && !show {
+            let mut s: String = self.text.chars().take(12).collect();
+            s.push('…');
+            s
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// The commit a history finding belongs to; always `None` for files on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    /// Full commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author e-mail.
+    pub email: String,
+    /// Author date, RFC 3339.
+    pub date: String,
+    /// First line of the message.
+    pub summary: String,
+}
+
+/// A secret (or posture problem) found in one place.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Rule id, e.g. `salesforce-consumer-secret`.
+    pub rule: String,
+    /// Final severity after context.
+    pub severity: Severity,
+    /// Path as reached from the scan argument.
+    pub path: String,
+    /// 1-based line of the secret value.
+    pub line: usize,
+    /// 1-based column (in characters) of the secret value.
+    pub column: usize,
+    /// Byte offset of the secret in its blob (for de-duplication, not printed).
+    pub offset: usize,
+    /// Commit provenance, for history scans.
+    pub commit: Option<CommitInfo>,
+    /// The raw secret value; print it only through [`Finding::shown_secret`].
+    pub secret: String,
+    /// Stable id: rule + path + hash of the secret.
+    pub fingerprint: String,
+    /// One-line description of what was found.
+    pub message: String,
+    /// Why it has this severity, in words.
+    pub rationale: String,
+    /// Context found near the secret.
+    pub evidence: Vec<Evidence>,
+    /// What to do about it.
+    pub remediation: String,
+    /// Set when an inline allow comment covers this finding.
+    pub suppressed: bool,
+}
+
+impl Finding {
+    /// The secret as printed: in full with `show`, redacted otherwise.
+    pub fn shown_secret(&self, show: bool) -> String {
+        if show {
+            self.secret.clone()
+        } else {
+            redact(&self.secret)
+        }
+    }
+}
+
+/// Redacts a value to its first few characters and an ellipsis.
+///
+/// Short values keep fewer characters so that a redacted 6-character password does not give
+/// most of itself away.
+pub fn redact(value: &str) -> String {
+    let n = value.chars().count();
+    let keep = 4.min(n / 2);
+    let mut out: String = value.chars().take(keep).collect();
+    out.push('…');
+    out
+}
+
+/// Computes the stable fingerprint of a finding: it changes with the rule, the path or the
+/// secret, and with nothing else (so moving a line keeps it).
+pub fn fingerprint(rule: &str, path: &str, secret: &str) -> String {
+    let secret_hash = Sha256::digest(secret.as_bytes());
+    let mut h = Sha256::new();
+    h.update(rule.as_bytes());
+    h.update([0]);
+    h.update(path.as_bytes());
+    h.update([0]);
+    h.update(secret_hash);
+    let digest = h.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_four_chars_of_long_values() {
+        assert_eq!(redact("EB4E60EBF4C74EFD"), "EB4E…");
+        assert_eq!(redact("abcdef"), "abc…");
+        assert_eq!(redact(""), "…");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_path_and_secret_only() {
+        let a = fingerprint("r", "p", "s1");
+        assert_eq!(a, fingerprint("r", "p", "s1"));
+        assert_ne!(a, fingerprint("r", "p", "s2"));
+        assert_ne!(a, fingerprint("r", "q", "s1"));
+        assert_ne!(a, fingerprint("x", "p", "s1"));
+        assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn severities_order_and_parse() {
+        assert!(Severity::Critical > Severity::High);
+        assert!(Severity::Info < Severity::Low);
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}

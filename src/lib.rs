@@ -1,0 +1,18 @@
+//! sfleaks: finds hard-coded Salesforce credentials in files, git history and staged changes.
+//!
+//! Data flows one way: a source yields blobs, the [`matcher::Matcher`] turns bytes into
+//! [`finding::Finding`]s, and a [`report::Printer`] prints them.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod filekind;
+pub mod finding;
+pub mod lines;
+pub mod matcher;
+pub mod placeholder;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod suppress;

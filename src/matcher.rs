@@ -1,0 +1,447 @@
+//! Turns bytes into findings: keyword prefilter -> rule regexes -> value checks -> context
+//! (signals near the value) -> severity and evidence -> de-duplication.
+//!
+//! The matcher is shared by every source (files, git blobs, the index); it knows a path only to
+//! scope context (config file or code) and to label findings.
+
+use crate::filekind::FileKind;
+use crate::finding::{fingerprint, Evidence, Finding, Severity};
+use crate::lines::LineIndex;
+use crate::placeholder::{is_placeholder, looks_like_expression};
+use crate::rules::{Pattern, Rule, RuleSet};
+use crate::suppress::is_allowed;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use std::collections::HashSet;
+
+/// Bytes of the line before a match that `reject_before` looks at.
+const BEFORE_LOOKBACK: usize = 64;
+/// Longest evidence text kept (longer signal matches are cut).
+const EVIDENCE_MAX: usize = 120;
+
+/// A compiled rule set with its prefilter; cheap to share between threads.
+#[derive(Debug)]
+pub struct Matcher {
+    rules: RuleSet,
+    prefilter: AhoCorasick,
+    /// For each prefilter literal, the rules that listed it.
+    keyword_rules: Vec<Vec<usize>>,
+}
+
+/// One occurrence of a context signal.
+#[derive(Debug, Clone, Copy)]
+struct SignalHit {
+    signal: usize,
+    start: usize,
+    end: usize,
+    line: usize,
+}
+
+/// The lazily built view of a blob that has at least one candidate.
+struct Context<'a> {
+    data: &'a [u8],
+    lines: LineIndex,
+    hits: Vec<SignalHit>,
+}
+
+impl<'a> Context<'a> {
+    fn new(data: &'a [u8], rules: &RuleSet) -> Context<'a> {
+        let lines = LineIndex::new(data);
+        let mut hits = Vec::new();
+        for (i, signal) in rules.signals.iter().enumerate() {
+            for m in signal.regex.find_iter(data) {
+                hits.push(SignalHit {
+                    signal: i,
+                    start: m.start(),
+                    end: m.end(),
+                    line: lines.line_of(m.start()),
+                });
+            }
+        }
+        Context { data, lines, hits }
+    }
+
+    /// The nearest hit of one of `signals` within `within` lines of `line` (anywhere in the
+    /// blob for `None`), ignoring hits that overlap the secret itself.
+    fn nearest(
+        &self,
+        signals: &[usize],
+        line: usize,
+        within: Option<usize>,
+        secret: (usize, usize),
+    ) -> Option<&SignalHit> {
+        self.hits
+            .iter()
+            .filter(|h| signals.contains(&h.signal))
+            .filter(|h| h.end <= secret.0 || h.start >= secret.1)
+            .filter(|h| within.is_none_or(|w| h.line.abs_diff(line) <= w))
+            .min_by_key(|h| (h.line.abs_diff(line), h.start))
+    }
+
+    fn line_bytes(&self, line: usize) -> &'a [u8] {
+        &self.data[self.lines.line_range(self.data, line)]
+    }
+
+    fn text(&self, start: usize, end: usize) -> String {
+        String::from_utf8_lossy(&self.data[start..end]).into_owned()
+    }
+}
+
+/// A finding before de-duplication, with the spans it was built from.
+struct Candidate {
+    rule: usize,
+    start: usize,
+    end: usize,
+    evidence_spans: Vec<(usize, usize)>,
+    finding: Finding,
+}
+
+impl Matcher {
+    /// Builds the prefilter over every rule's keywords.
+    pub fn new(rules: RuleSet) -> Result<Matcher, aho_corasick::BuildError> {
+        let mut literals: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for (ri, rule) in rules.rules.iter().enumerate() {
+            for kw in &rule.keywords {
+                match literals.iter().position(|l| l == kw) {
+                    Some(i) => keyword_rules[i].push(ri),
+                    None => {
+                        literals.push(kw.clone());
+                        keyword_rules.push(vec![ri]);
+                    }
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&literals)?;
+        Ok(Matcher {
+            rules,
+            prefilter,
+            keyword_rules,
+        })
+    }
+
+    /// The rules in force.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Which rules have at least one keyword in `data`.
+    fn triggered(&self, data: &[u8]) -> Vec<bool> {
+        let mut on = vec![false; self.rules.rules.len()];
+        let mut left = on.len();
+        for m in self.prefilter.find_overlapping_iter(data) {
+            for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+                if !on[ri] {
+                    on[ri] = true;
+                    left -= 1;
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        on
+    }
+
+    /// Finds every secret in one blob. `path` labels the findings and decides the context
+    /// scope; findings come back sorted by line, column and rule.
+    pub fn find(&self, data: &[u8], path: &str) -> Vec<Finding> {
+        let on = self.triggered(data);
+        if !on.contains(&true) {
+            return Vec::new();
+        }
+        let kind = FileKind::of(path);
+        let mut ctx: Option<Context> = None;
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+        for (ri, rule) in self.rules.rules.iter().enumerate() {
+            if !on[ri] {
+                continue;
+            }
+            for pattern in &rule.patterns {
+                for caps in pattern.regex.captures_iter(data) {
+                    let (Some(secret), Some(whole)) = (caps.name("secret"), caps.get(0)) else {
+                        continue;
+                    };
+                    if seen.contains(&(ri, secret.start(), secret.end())) {
+                        continue;
+                    }
+                    let ctx = ctx.get_or_insert_with(|| Context::new(data, &self.rules));
+                    let key = caps.name("key").map(|k| ctx.text(k.start(), k.end()));
+                    let span = (secret.start(), secret.end());
+                    if let Some(c) =
+                        self.candidate(ctx, ri, rule, pattern, kind, path, span, whole.start(), key)
+                    {
+                        seen.insert((ri, span.0, span.1));
+                        candidates.push(c);
+                    }
+                }
+            }
+        }
+        self.settle(candidates)
+    }
+
+    /// Checks one regex match and, if it is a secret, builds its candidate finding.
+    #[allow(clippy::too_many_arguments)]
+    fn candidate(
+        &self,
+        ctx: &Context,
+        ri: usize,
+        rule: &Rule,
+        pattern: &Pattern,
+        kind: FileKind,
+        path: &str,
+        (start, end): (usize, usize),
+        match_start: usize,
+        key: Option<String>,
+    ) -> Option<Candidate> {
+        let data = ctx.data;
+        let value = String::from_utf8_lossy(&data[start..end]).into_owned();
+        if let (Some(re), Some(k)) = (&pattern.reject_key, &key) {
+            if re.is_match(k) {
+                return None;
+            }
+        }
+        let line = ctx.lines.line_of(start);
+        let line_range = ctx.lines.line_range(data, line);
+        if let Some(re) = &pattern.reject_before {
+            let from = match_start.saturating_sub(BEFORE_LOOKBACK).max(line_range.start);
+            if re.is_match(&String::from_utf8_lossy(&data[from..match_start])) {
+                return None;
+            }
+        }
+        if is_placeholder(&value, rule.placeholder_from.as_deref()) {
+            return None;
+        }
+        if pattern.expression_check && kind == FileKind::Code {
+            let quoted = start > 0 && matches!(data[start - 1], b'"' | b'\'' | b'`' | b'>');
+            if !quoted && looks_like_expression(&value, data.get(end).copied()) {
+                return None;
+            }
+        }
+
+        // tie to Salesforce: by the key's own name, or by a required signal near it
+        let window = match kind {
+            FileKind::Config => None,
+            FileKind::Code => Some(rule.window),
+        };
+        let mut reasons: Vec<String> = Vec::new();
+        let mut evidence: Vec<(Evidence, (usize, usize))> = Vec::new();
+        let tied_by_key = match (&pattern.tie_key, &key) {
+            (Some(re), Some(k)) if re.is_match(k) => Some(k.clone()),
+            _ => None,
+        };
+        if let Some(k) = &tied_by_key {
+            reasons.push(format!("tied to Salesforce by its name `{k}`"));
+            evidence.push((
+                Evidence {
+                    kind: "key-name".into(),
+                    line,
+                    text: k.clone(),
+                    sensitive: false,
+                },
+                (match_start, match_start),
+            ));
+        } else if !pattern.requires_any.is_empty() || pattern.tie_key.is_some() {
+            let hit = ctx.nearest(
+                &pattern.requires_any,
+                line,
+                pattern.near.or(window),
+                (start, end),
+            )?;
+            reasons.push(format!(
+                "tied to Salesforce by {} at line {}",
+                self.rules.signals[hit.signal].id, hit.line
+            ));
+        } else {
+            reasons.push("its format identifies it".into());
+        }
+
+        let mut severity = rule.severity;
+        for esc in &rule.escalate {
+            if esc.severity <= severity {
+                continue;
+            }
+            if let Some(hit) = ctx.nearest(&esc.when_any, line, window, (start, end)) {
+                severity = esc.severity;
+                reasons.push(format!(
+                    "raised to {}: {} ({} at line {})",
+                    esc.severity, esc.reason, self.rules.signals[hit.signal].id, hit.line
+                ));
+            }
+        }
+        if rule.public_values.iter().any(|v| v == &value)
+            || rule.public_patterns.iter().any(|re| re.is_match(&value))
+        {
+            severity = Severity::Info;
+            reasons.push("a known public or documentation value, so only info".into());
+        }
+
+        for (si, signal) in self.rules.signals.iter().enumerate() {
+            if let Some(hit) = ctx.nearest(&[si], line, window, (start, end)) {
+                evidence.push((
+                    Evidence {
+                        kind: signal.id.clone(),
+                        line: hit.line,
+                        text: clip(ctx.text(hit.start, hit.end).trim()),
+                        sensitive: signal.redact,
+                    },
+                    (hit.start, hit.end),
+                ));
+            }
+        }
+        evidence.sort_by(|a, b| a.0.line.cmp(&b.0.line).then(a.0.kind.cmp(&b.0.kind)));
+
+        let previous = (line > 1).then(|| ctx.line_bytes(line - 1));
+        let suppressed = is_allowed(&data[line_range], previous);
+        let message = match &key {
+            Some(k) => format!("{} in `{}`", rule.name, k),
+            None => rule.name.clone(),
+        };
+        let finding = Finding {
+            rule: rule.id.clone(),
+            severity,
+            path: path.to_string(),
+            line,
+            column: ctx.lines.column_of(data, start),
+            offset: start,
+            commit: None,
+            fingerprint: fingerprint(&rule.id, path, &value),
+            secret: value,
+            message,
+            rationale: format!("{}: {}", severity, reasons.join("; ")),
+            evidence: evidence.iter().map(|(e, _)| e.clone()).collect(),
+            remediation: rule.remediation.clone(),
+            suppressed,
+        };
+        Some(Candidate {
+            rule: ri,
+            start,
+            end,
+            evidence_spans: evidence.into_iter().map(|(_, s)| s).collect(),
+            finding,
+        })
+    }
+
+    /// Drops candidates inside another rule's finding (a refresh token inside an auth URL),
+    /// drops findings that yield to a finding using them as evidence (a consumer key beside its
+    /// secret), and sorts.
+    fn settle(&self, mut candidates: Vec<Candidate>) -> Vec<Finding> {
+        candidates.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(b.finding.severity.cmp(&a.finding.severity))
+        });
+        let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+        let mut cover: Option<(usize, usize)> = None; // (end, rule) of the widest-reaching kept span
+        for c in candidates {
+            if let Some((end, rule)) = cover {
+                if c.end <= end && rule != c.rule {
+                    continue;
+                }
+            }
+            if cover.is_none_or(|(end, _)| c.end > end) {
+                cover = Some((c.end, c.rule));
+            }
+            kept.push(c);
+        }
+
+        let used_as_evidence: Vec<(String, (usize, usize))> = kept
+            .iter()
+            .flat_map(|c| {
+                let id = &self.rules.rules[c.rule].id;
+                c.evidence_spans.iter().map(move |s| (id.clone(), *s))
+            })
+            .collect();
+        let mut findings: Vec<Finding> = kept
+            .into_iter()
+            .filter(|c| {
+                let yield_to = &self.rules.rules[c.rule].yield_to;
+                !used_as_evidence.iter().any(|(id, (s, e))| {
+                    yield_to.contains(id) && *s < c.end && c.start < *e
+                })
+            })
+            .map(|c| c.finding)
+            .collect();
+        findings.sort_by(|a, b| {
+            (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule))
+        });
+        findings
+    }
+}
+
+fn clip(text: &str) -> String {
+    if text.chars().count() <= EVIDENCE_MAX {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(EVIDENCE_MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher() -> Matcher {
+        Matcher::new(RuleSet::builtin().expect("rules")).expect("matcher")
+    }
+
+    const KEY: &str =
+        "3MVG9W_uwlWXxdjm2IogKRDPfhIg8Ez9oP0ZV1YUgHNMqhQY_CIb27Mxm85v0eqHp2ERuLGQZl3NAcZCf_jCm";
+    const HEX: &str = "EB4E60EBF4C74EFD7E3AD68D81A7175BCEDC132202CA138704B95AB5984BF248";
+
+    #[test]
+    fn blob_without_keywords_yields_nothing() {
+        assert!(matcher().find(b"fn main() {}\n", "main.rs").is_empty());
+    }
+
+    #[test]
+    fn secret_position_is_the_value() {
+        let text = format!("x = 1\n  SF_CLIENT_SECRET={HEX}\n");
+        let f = matcher().find(text.as_bytes(), "a.sh");
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].line, f[0].column), (2, 20));
+        assert_eq!(f[0].secret, HEX);
+    }
+
+    #[test]
+    fn key_next_to_its_secret_is_evidence_not_a_finding() {
+        let text = format!("client_id = '{KEY}'\nclient_secret = '{HEX}'  # salesforce\n");
+        let f = matcher().find(text.as_bytes(), "a.py");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, "salesforce-consumer-secret");
+        assert!(f[0]
+            .evidence
+            .iter()
+            .any(|e| e.kind == "consumer-key" && e.line == 1));
+    }
+
+    #[test]
+    fn window_bounds_context_in_code_but_not_in_config() {
+        let filler = "pass\n".repeat(40);
+        let text = format!("url = 'https://login.salesforce.com'\n{filler}client_secret = '{HEX}'\n");
+        assert!(matcher().find(text.as_bytes(), "far.py").is_empty());
+        let text = format!("url=https://login.salesforce.com\n{}client_secret={HEX}\n", "a=b\n".repeat(40));
+        assert_eq!(matcher().find(text.as_bytes(), "far.properties").len(), 1);
+    }
+
+    #[test]
+    fn inline_allow_marks_finding_suppressed() {
+        let text = format!("SF_CLIENT_SECRET={HEX} # sfleaks:allow\n");
+        let f = matcher().find(text.as_bytes(), "a.sh");
+        assert!(f[0].suppressed);
+    }
+
+    #[test]
+    fn invalid_utf8_does_not_hide_a_leak() {
+        let mut data = b"\xff\xfe garbage \xc3\x28\n".to_vec();
+        data.extend_from_slice(format!("SF_CLIENT_SECRET={HEX}\n").as_bytes());
+        let f = matcher().find(&data, "a.sh");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].line, 2);
+    }
+}

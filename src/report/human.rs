@@ -1,0 +1,67 @@
+//! The default format, for people: a block per finding with the redacted secret, why it has
+//! its severity, the evidence and what to do. Colour only when asked for by `config`.
+
+use super::{Printer, Report};
+use crate::finding::Severity;
+use std::io::{self, Write};
+
+/// The human printer.
+#[derive(Debug)]
+pub struct Human {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+impl Human {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn severity_colour(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low => "34",
+        Severity::Info => "2",
+    }
+}
+
+impl Printer for Human {
+    fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for f in report.findings {
+            let sev = format!("{:<8}", f.severity.as_str().to_uppercase());
+            writeln!(
+                out,
+                "{} {}  {}",
+                self.paint(severity_colour(f.severity), &sev),
+                f.rule,
+                self.paint("1", &format!("{}:{}:{}", f.path, f.line, f.column)),
+            )?;
+            if let Some(c) = &f.commit {
+                writeln!(out, "  commit:   {} {} <{}> {}", c.id, c.author, c.email, c.date)?;
+            }
+            writeln!(out, "  {}: {}", f.message, f.shown_secret(report.show_secrets))?;
+            writeln!(out, "  why:      {}", f.rationale)?;
+            if !f.evidence.is_empty() {
+                let ev: Vec<String> = f
+                    .evidence
+                    .iter()
+                    .map(|e| format!("{} (line {}): {}", e.kind, e.line, e.shown_text(report.show_secrets)))
+                    .collect();
+                writeln!(out, "  evidence: {}", ev.join("\n            "))?;
+            }
+            writeln!(out, "  fix:      {}", f.remediation)?;
+            if f.suppressed {
+                writeln!(out, "  (suppressed by an inline allow)")?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+}

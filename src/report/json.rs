@@ -1,0 +1,33 @@
+//! `--format json`: one document, `{"version": 1, "findings": [...], "stats": {...}}`.
+
+use super::{FindingView, Printer, Report};
+use crate::scan::Stats;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The JSON printer.
+#[derive(Debug)]
+pub struct Json;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: Vec<FindingView<'a>>,
+    stats: &'a Stats,
+}
+
+impl Printer for Json {
+    fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let doc = Document {
+            version: 1,
+            findings: report
+                .findings
+                .iter()
+                .map(|f| FindingView::new(f, report.show_secrets))
+                .collect(),
+            stats: report.stats,
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
+}

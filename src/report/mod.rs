@@ -1,0 +1,160 @@
+//! Printers: one per format behind the [`Printer`] trait. Every printer redacts secrets unless
+//! the report says to show them.
+
+pub mod human;
+pub mod json;
+
+use crate::cli::Format;
+use crate::finding::{Evidence, Finding, Severity};
+use crate::scan::Stats;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// What a printer prints.
+#[derive(Debug)]
+pub struct Report<'a> {
+    /// Findings in report order.
+    pub findings: &'a [Finding],
+    /// Counters.
+    pub stats: &'a Stats,
+    /// Print secrets in full.
+    pub show_secrets: bool,
+}
+
+/// A report format.
+pub trait Printer {
+    /// Writes the whole report.
+    fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The printer for a format.
+pub fn printer(format: Format, color: bool) -> Box<dyn Printer> {
+    match format {
+        Format::Human => Box::new(human::Human { color }),
+        Format::Json => Box::new(json::Json),
+    }
+}
+
+/// A finding as serialised in JSON (and, later, JSON Lines): the raw secret never leaves
+/// through this type unless `show_secrets` was set.
+#[derive(Debug, Serialize)]
+pub struct FindingView<'a> {
+    /// Rule id.
+    pub rule: &'a str,
+    /// Severity.
+    pub severity: Severity,
+    /// Path as reached from the scan argument.
+    pub path: &'a str,
+    /// 1-based line of the secret.
+    pub line: usize,
+    /// 1-based column of the secret.
+    pub column: usize,
+    /// Commit provenance (null for files on disk).
+    pub commit: Option<&'a crate::finding::CommitInfo>,
+    /// The secret, redacted unless asked.
+    pub secret: String,
+    /// Stable fingerprint.
+    pub fingerprint: &'a str,
+    /// What was found.
+    pub message: &'a str,
+    /// Why this severity.
+    pub rationale: &'a str,
+    /// Context near the secret.
+    pub evidence: Vec<EvidenceView<'a>>,
+    /// What to do.
+    pub remediation: &'a str,
+    /// Hidden by an inline allow (only listed with --show-suppressed).
+    pub suppressed: bool,
+}
+
+/// Evidence as serialised.
+#[derive(Debug, Serialize)]
+pub struct EvidenceView<'a> {
+    /// Signal id.
+    pub kind: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// Text, shortened when sensitive.
+    pub text: String,
+}
+
+impl<'a> FindingView<'a> {
+    /// Builds the view of one finding.
+    pub fn new(f: &'a Finding, show_secrets: bool) -> FindingView<'a> {
+        FindingView {
+            rule: &f.rule,
+            severity: f.severity,
+            path: &f.path,
+            line: f.line,
+            column: f.column,
+            commit: f.commit.as_ref(),
+            secret: f.shown_secret(show_secrets),
+            fingerprint: &f.fingerprint,
+            message: &f.message,
+            rationale: &f.rationale,
+            evidence: f
+                .evidence
+                .iter()
+                .map(|e: &'a Evidence| EvidenceView {
+                    kind: &e.kind,
+                    line: e.line,
+                    text: e.shown_text(show_secrets),
+                })
+                .collect(),
+            remediation: &f.remediation,
+            suppressed: f.suppressed,
+        }
+    }
+}
+
+/// One line for stderr: findings by severity and what was scanned.
+pub fn summary(findings: &[Finding], stats: &Stats) -> String {
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|sev| {
+            let n = findings.iter().filter(|f| f.severity == *sev && !f.suppressed).count();
+            (n > 0).then(|| format!("{n} {sev}"))
+        })
+        .collect();
+    let total = findings.iter().filter(|f| !f.suppressed).count();
+    let mut s = format!(
+        "sfleaks: {total} finding{}",
+        if total == 1 { "" } else { "s" }
+    );
+    if !counts.is_empty() {
+        s.push_str(&format!(" ({})", counts.join(", ")));
+    }
+    if stats.suppressed > 0 {
+        s.push_str(&format!(", {} suppressed", stats.suppressed));
+    }
+    s.push_str(&format!(
+        "; scanned {} file{}, {} in {} ms",
+        stats.files,
+        if stats.files == 1 { "" } else { "s" },
+        human_bytes(stats.bytes),
+        stats.elapsed_ms
+    ));
+    if stats.skipped > 0 {
+        s.push_str(&format!(
+            "; skipped {} ({} binary, {} too large, {} unreadable)",
+            stats.skipped, stats.skipped_binary, stats.skipped_large, stats.errors
+        ));
+    }
+    s
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,555 @@
+//! Rule syntax and loading: the embedded `rules/*.toml` pack plus any `--rules FILE`.
+//!
+//! A rule file holds `[[signal]]` tables (context the matcher looks for near a candidate) and
+//! `[[rule]]` tables (what to report). Loading validates everything up front so that a bad
+//! file fails the run before any byte is scanned, with an error naming the file and the rule.
+
+pub mod check;
+
+use crate::finding::Severity;
+use regex::bytes::Regex;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The rule files compiled into the binary: (name, contents).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("rules/signals.toml", include_str!("../../rules/signals.toml")),
+    (
+        "rules/consumer-secret.toml",
+        include_str!("../../rules/consumer-secret.toml"),
+    ),
+    (
+        "rules/consumer-key.toml",
+        include_str!("../../rules/consumer-key.toml"),
+    ),
+    (
+        "rules/password-flow.toml",
+        include_str!("../../rules/password-flow.toml"),
+    ),
+    ("rules/tokens.toml", include_str!("../../rules/tokens.toml")),
+];
+
+/// Why a rule file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// The file could not be read.
+    #[error("cannot read rules file {file}: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown keys.
+    #[error("rules file {file}: {message}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// What the TOML parser said, on one line.
+        message: String,
+    },
+    /// A rule or signal in the file is wrong.
+    #[error("rules file {file}: {what} '{id}': {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// `rule` or `signal`.
+        what: &'static str,
+        /// The rule or signal id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    signal: Vec<RawSignal>,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignal {
+    id: String,
+    #[serde(default)]
+    description: String,
+    regex: String,
+    #[serde(default)]
+    redact: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    description: String,
+    severity: String,
+    keywords: Vec<String>,
+    remediation: String,
+    #[serde(default)]
+    why: String,
+    #[serde(default)]
+    window: Option<usize>,
+    #[serde(default)]
+    yield_to: Vec<String>,
+    #[serde(default)]
+    public_values: Vec<String>,
+    #[serde(default)]
+    public_patterns: Vec<String>,
+    #[serde(default)]
+    placeholder_from: Option<String>,
+    pattern: Vec<RawPattern>,
+    #[serde(default)]
+    escalate: Vec<RawEscalate>,
+    #[serde(default)]
+    examples: Vec<Example>,
+    #[serde(default)]
+    negative_examples: Vec<Example>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    regex: String,
+    #[serde(default)]
+    requires_any: Vec<String>,
+    #[serde(default)]
+    near: Option<usize>,
+    #[serde(default)]
+    tie_key: Option<String>,
+    #[serde(default)]
+    reject_key: Option<String>,
+    #[serde(default)]
+    reject_before: Option<String>,
+    #[serde(default)]
+    expression_check: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalate {
+    severity: String,
+    when_any: Vec<String>,
+    reason: String,
+}
+
+/// A rule example: text to scan, optionally with the severity it must get and a file name that
+/// decides whether it is read as a config file or as code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    /// Just the text; scanned as `example.txt`.
+    Text(String),
+    /// Text with expectations.
+    Full {
+        /// The text to scan.
+        text: String,
+        /// The severity the rule must report.
+        #[serde(default)]
+        severity: Option<Severity>,
+        /// The file name to scan it as.
+        #[serde(default)]
+        path: Option<String>,
+    },
+}
+
+impl Example {
+    /// The text to scan.
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(t) | Example::Full { text: t, .. } => t,
+        }
+    }
+
+    /// The file name the example is scanned as.
+    pub fn path(&self) -> &str {
+        match self {
+            Example::Full {
+                path: Some(p), ..
+            } => p,
+            _ => "example.txt",
+        }
+    }
+
+    /// The severity the example must get, if it names one.
+    pub fn severity(&self) -> Option<Severity> {
+        match self {
+            Example::Full { severity, .. } => *severity,
+            Example::Text(_) => None,
+        }
+    }
+}
+
+/// Context the matcher looks for near a candidate secret.
+#[derive(Debug)]
+pub struct Signal {
+    /// Id, used as the evidence kind.
+    pub id: String,
+    /// What it means, for `sfleaks rules`.
+    pub description: String,
+    /// Compiled pattern.
+    pub regex: Regex,
+    /// Whether the matched text is itself sensitive and must be shortened in evidence.
+    pub redact: bool,
+}
+
+/// One way a rule can match.
+#[derive(Debug)]
+pub struct Pattern {
+    /// Compiled pattern with a `secret` group and optionally a `key` group.
+    pub regex: Regex,
+    /// Indices into [`RuleSet::signals`]: at least one must be near (unless `tie_key` matches).
+    pub requires_any: Vec<usize>,
+    /// Lines within which a required signal counts as near; overrides the rule window and the
+    /// whole-file scope of config files.
+    pub near: Option<usize>,
+    /// A `key` group matching this ties the value to Salesforce by its name alone.
+    pub tie_key: Option<regex::Regex>,
+    /// A `key` group matching this is not a secret (e.g. `client_secret_file`).
+    pub reject_key: Option<regex::Regex>,
+    /// Text just before the match on its line that makes it something else (e.g. `sha256 =`).
+    pub reject_before: Option<regex::Regex>,
+    /// Reject unquoted values in code that look like identifiers or calls.
+    pub expression_check: bool,
+}
+
+/// A severity raise when certain signals are near.
+#[derive(Debug)]
+pub struct Escalation {
+    /// The severity to raise to.
+    pub severity: Severity,
+    /// Indices into [`RuleSet::signals`]; any one near triggers the raise.
+    pub when_any: Vec<usize>,
+    /// Why, in words, for the finding's rationale.
+    pub reason: String,
+}
+
+/// A compiled, validated rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable id, part of the interface (`salesforce-consumer-secret`).
+    pub id: String,
+    /// Short human name.
+    pub name: String,
+    /// What it finds.
+    pub description: String,
+    /// Severity before context.
+    pub severity: Severity,
+    /// Lowercase literals; a blob with none of them is never matched against this rule.
+    pub keywords: Vec<String>,
+    /// What to do.
+    pub remediation: String,
+    /// Why it matters.
+    pub why: String,
+    /// Lines around the secret that count as near in code files.
+    pub window: usize,
+    /// Rule ids whose findings absorb this rule's finding when they use it as evidence.
+    pub yield_to: Vec<String>,
+    /// Exact values that are public (reported at `info`).
+    pub public_values: Vec<String>,
+    /// Patterns of public values (reported at `info`).
+    pub public_patterns: Vec<regex::Regex>,
+    /// Placeholder shape checks look only after this marker (e.g. `!` in access tokens).
+    pub placeholder_from: Option<String>,
+    /// Ways the rule matches.
+    pub patterns: Vec<Pattern>,
+    /// Severity raises.
+    pub escalate: Vec<Escalation>,
+    /// Texts the rule must find.
+    pub examples: Vec<Example>,
+    /// Texts the rule must not find.
+    pub negative_examples: Vec<Example>,
+    /// The file the rule came from.
+    pub source: String,
+}
+
+/// Default window of lines around a secret that counts as near, in code files.
+pub const DEFAULT_WINDOW: usize = 30;
+
+/// All signals and rules in force for a run.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// Context signals, referenced by index from patterns and escalations.
+    pub signals: Vec<Signal>,
+    /// Rules, in load order.
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The embedded pack alone.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::load(&[])
+    }
+
+    /// The embedded pack plus extra rule files.
+    pub fn load(extra: &[&Path]) -> Result<RuleSet, RuleError> {
+        let mut texts: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        for path in extra {
+            let file = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| RuleError::Read {
+                file: file.clone(),
+                source,
+            })?;
+            texts.push((file, text));
+        }
+        RuleSet::from_texts(&texts)
+    }
+
+    /// Builds a rule set from (file name, TOML text) pairs.
+    pub fn from_texts(texts: &[(String, String)]) -> Result<RuleSet, RuleError> {
+        let mut parsed = Vec::new();
+        for (file, text) in texts {
+            let raw: RawFile = toml::from_str(text).map_err(|e| RuleError::Syntax {
+                file: file.clone(),
+                message: one_line(&e.to_string()),
+            })?;
+            parsed.push((file.clone(), raw));
+        }
+
+        let mut signals: Vec<Signal> = Vec::new();
+        for (file, raw) in &parsed {
+            for s in &raw.signal {
+                let bad = |message: String| RuleError::Invalid {
+                    file: file.clone(),
+                    what: "signal",
+                    id: s.id.clone(),
+                    message,
+                };
+                if signals.iter().any(|x| x.id == s.id) {
+                    return Err(bad("duplicate signal id".into()));
+                }
+                let regex = Regex::new(&s.regex).map_err(|e| bad(regex_error(&e)))?;
+                signals.push(Signal {
+                    id: s.id.clone(),
+                    description: s.description.clone(),
+                    regex,
+                    redact: s.redact,
+                });
+            }
+        }
+
+        let mut rules: Vec<Rule> = Vec::new();
+        for (file, raw) in parsed {
+            for r in raw.rule {
+                let rule = compile_rule(&file, r, &signals)?;
+                if rules.iter().any(|x| x.id == rule.id) {
+                    return Err(RuleError::Invalid {
+                        file,
+                        what: "rule",
+                        id: rule.id,
+                        message: "duplicate rule id".into(),
+                    });
+                }
+                rules.push(rule);
+            }
+        }
+        let ids: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        for rule in &rules {
+            if let Some(unknown) = rule.yield_to.iter().find(|y| !ids.contains(y.as_str())) {
+                return Err(RuleError::Invalid {
+                    file: rule.source.clone(),
+                    what: "rule",
+                    id: rule.id.clone(),
+                    message: format!("yield_to names unknown rule '{unknown}'"),
+                });
+            }
+        }
+        Ok(RuleSet { signals, rules })
+    }
+
+    /// Looks a rule up by id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, RuleError> {
+    let bad = |message: String| RuleError::Invalid {
+        file: file.to_string(),
+        what: "rule",
+        id: r.id.clone(),
+        message,
+    };
+    if r.id.trim().is_empty() || r.id.contains(char::is_whitespace) {
+        return Err(bad("id must be a non-empty word".into()));
+    }
+    let severity: Severity = r.severity.parse().map_err(bad)?;
+    if r.keywords.is_empty() || r.keywords.iter().any(|k| k.is_empty()) {
+        return Err(bad(
+            "keywords must list at least one non-empty literal (the prefilter)".into(),
+        ));
+    }
+    if r.pattern.is_empty() {
+        return Err(bad("needs at least one [[rule.pattern]]".into()));
+    }
+    let signal_index = |id: &str| -> Result<usize, RuleError> {
+        signals
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or_else(|| bad(format!("unknown signal '{id}'")))
+    };
+    let str_regex = |what: &str, src: &Option<String>| -> Result<Option<regex::Regex>, RuleError> {
+        src.as_deref()
+            .map(|s| regex::Regex::new(s).map_err(|e| bad(format!("{what}: {}", regex_error(&e)))))
+            .transpose()
+    };
+
+    let mut patterns = Vec::new();
+    for p in &r.pattern {
+        let regex = Regex::new(&p.regex).map_err(|e| bad(regex_error(&e)))?;
+        if !regex.capture_names().any(|n| n == Some("secret")) {
+            return Err(bad(format!(
+                "pattern has no named group 'secret': {}",
+                p.regex
+            )));
+        }
+        let has_key = regex.capture_names().any(|n| n == Some("key"));
+        if (p.tie_key.is_some() || p.reject_key.is_some()) && !has_key {
+            return Err(bad(
+                "tie_key and reject_key need a named group 'key' in the pattern".into(),
+            ));
+        }
+        patterns.push(Pattern {
+            regex,
+            requires_any: p
+                .requires_any
+                .iter()
+                .map(|s| signal_index(s))
+                .collect::<Result<_, _>>()?,
+            near: p.near,
+            tie_key: str_regex("tie_key", &p.tie_key)?,
+            reject_key: str_regex("reject_key", &p.reject_key)?,
+            reject_before: str_regex("reject_before", &p.reject_before)?,
+            expression_check: p.expression_check,
+        });
+    }
+    let mut escalate = Vec::new();
+    for e in &r.escalate {
+        escalate.push(Escalation {
+            severity: e.severity.parse().map_err(bad)?,
+            when_any: e
+                .when_any
+                .iter()
+                .map(|s| signal_index(s))
+                .collect::<Result<_, _>>()?,
+            reason: e.reason.clone(),
+        });
+    }
+    let public_patterns = r
+        .public_patterns
+        .iter()
+        .map(|p| {
+            regex::Regex::new(p).map_err(|e| bad(format!("public_patterns: {}", regex_error(&e))))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Rule {
+        name: r.name.clone().unwrap_or_else(|| r.id.clone()),
+        id: r.id,
+        description: r.description,
+        severity,
+        keywords: r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+        remediation: r.remediation,
+        why: r.why,
+        window: r.window.unwrap_or(DEFAULT_WINDOW),
+        yield_to: r.yield_to,
+        public_values: r.public_values,
+        public_patterns,
+        placeholder_from: r.placeholder_from,
+        patterns,
+        escalate,
+        examples: r.examples,
+        negative_examples: r.negative_examples,
+        source: file.to_string(),
+    })
+}
+
+fn regex_error(e: &regex::Error) -> String {
+    format!("invalid regex: {}", one_line(&e.to_string()))
+}
+
+/// Folds a multi-line message (TOML and regex errors draw carets) into one line.
+fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(extra: &str) -> Result<RuleSet, RuleError> {
+        let mut texts: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        texts.push(("extra.toml".into(), extra.into()));
+        RuleSet::from_texts(&texts)
+    }
+
+    #[test]
+    fn builtin_pack_loads_with_unique_ids() {
+        let set = RuleSet::builtin().expect("builtin rules load");
+        assert!(set.rules.len() >= 6);
+        let ids: HashSet<_> = set.rules.iter().map(|r| &r.id).collect();
+        assert_eq!(ids.len(), set.rules.len());
+    }
+
+    #[test]
+    fn duplicate_rule_id_names_file_and_rule() {
+        let err = load(
+            r#"[[rule]]
+id = "salesforce-consumer-key"
+description = "d"
+severity = "low"
+keywords = ["x"]
+remediation = "r"
+[[rule.pattern]]
+regex = '(?P<secret>x)'
+"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("extra.toml"), "{err}");
+        assert!(err.contains("salesforce-consumer-key"), "{err}");
+        assert!(err.contains("duplicate"), "{err}");
+    }
+
+    #[test]
+    fn missing_secret_group_and_bad_regex_are_errors() {
+        let base = |regex: &str| {
+            format!(
+                "[[rule]]\nid = \"my-rule\"\ndescription = \"d\"\nseverity = \"low\"\nkeywords = [\"x\"]\nremediation = \"r\"\n[[rule.pattern]]\nregex = '{regex}'\n"
+            )
+        };
+        let e = load(&base("x+")).unwrap_err().to_string();
+        assert!(e.contains("my-rule") && e.contains("secret"), "{e}");
+        let e = load(&base("(?P<secret>[x")).unwrap_err().to_string();
+        assert!(e.contains("my-rule") && e.contains("invalid regex"), "{e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn unknown_keys_and_signals_are_errors() {
+        let e = load("[[rule]]\nid = \"a\"\nbogus = 1\n").unwrap_err().to_string();
+        assert!(e.contains("extra.toml") && e.contains("bogus"), "{e}");
+        let e = load(
+            "[[rule]]\nid = \"a\"\ndescription = \"d\"\nseverity = \"low\"\nkeywords = [\"x\"]\nremediation = \"r\"\n[[rule.pattern]]\nregex = '(?P<secret>x)'\nrequires_any = [\"nope\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unknown signal 'nope'"), "{e}");
+    }
+}

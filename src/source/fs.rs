@@ -1,0 +1,105 @@
+//! Files and directories on disk, walked in parallel with the `ignore` crate (the walker
+//! ripgrep uses): `.gitignore`/`.ignore` respected unless `no_ignore`, hidden files scanned,
+//! `.git/` never entered, symlinks not followed, only regular files read.
+
+use super::{looks_binary, Sink, Skip};
+use ignore::{WalkBuilder, WalkState};
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// How to walk.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Roots to walk (files or directories).
+    pub paths: Vec<PathBuf>,
+    /// Scan files that ignore files exclude.
+    pub no_ignore: bool,
+    /// Skip files larger than this many bytes.
+    pub max_file_size: u64,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+}
+
+/// Walks every root and feeds each regular file to the sink; each worker thread reuses one
+/// read buffer.
+pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
+    let Some((first, rest)) = opts.paths.split_first() else {
+        return;
+    };
+    let mut builder = WalkBuilder::new(first);
+    for p in rest {
+        builder.add(p);
+    }
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .threads(opts.threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    if opts.no_ignore {
+        builder
+            .ignore(false)
+            .git_ignore(false)
+            .git_global(false)
+            .git_exclude(false)
+            .parents(false);
+    }
+    let max = opts.max_file_size;
+    builder.build_parallel().run(|| {
+        let mut buf: Vec<u8> = Vec::new();
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = error_path(&err);
+                    sink.skipped(&path, Skip::Unreadable(one_line(&err.to_string())));
+                    return WalkState::Continue;
+                }
+            };
+            // regular files only: FIFOs, sockets and devices would block or never end
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let path = entry.path().display().to_string();
+            read_file(entry.path(), &path, max, &mut buf, sink);
+            WalkState::Continue
+        })
+    });
+}
+
+fn read_file(p: &std::path::Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &dyn Sink) {
+    let mut file = match File::open(p) {
+        Ok(f) => f,
+        Err(e) => return sink.skipped(path, Skip::Unreadable(e.to_string())),
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max {
+        return sink.skipped(path, Skip::TooLarge(len));
+    }
+    buf.clear();
+    // read at most max+1 bytes: a file that grew past the limit while we read is still skipped
+    if let Err(e) = (&mut file).take(max.saturating_add(1)).read_to_end(buf) {
+        return sink.skipped(path, Skip::Unreadable(e.to_string()));
+    }
+    if buf.len() as u64 > max {
+        return sink.skipped(path, Skip::TooLarge(buf.len() as u64));
+    }
+    if looks_binary(buf) {
+        return sink.skipped(path, Skip::Binary);
+    }
+    sink.blob(path, buf);
+}
+
+fn error_path(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { path, .. } => path.display().to_string(),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => String::from("(walk)"),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.replace('\n', " ")
+}

@@ -1,0 +1,32 @@
+//! Where bytes come from. A source hands each blob (bytes plus the path it was reached by) to a
+//! [`Sink`]; it never interprets the bytes itself.
+
+pub mod fs;
+pub mod stdin;
+
+/// Files whose first bytes hold a NUL are binary and skipped.
+pub const BINARY_SNIFF: usize = 8 * 1024;
+
+/// True when the first 8 KiB hold a NUL byte.
+pub fn looks_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some()
+}
+
+/// Why a source passed over something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than `--max-file-size` (the size in bytes).
+    TooLarge(u64),
+    /// Could not be read (the error, on one line).
+    Unreadable(String),
+}
+
+/// Receives what a source produces. Called from many threads at once.
+pub trait Sink: Sync {
+    /// One blob to scan.
+    fn blob(&self, path: &str, data: &[u8]);
+    /// Something the source passed over, and why.
+    fn skipped(&self, path: &str, why: Skip);
+}
