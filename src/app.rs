@@ -73,7 +73,10 @@ pub fn finish(output: &OutputPlan, outcome: &Outcome, fail_on: Severity) -> Resu
 
 /// 1 when an unsuppressed finding is at or above `fail_on`, else 0.
 pub fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {
-    if findings.iter().any(|f| !f.suppressed && f.severity >= fail_on) {
+    if findings
+        .iter()
+        .any(|f| !f.suppressed && f.severity >= fail_on)
+    {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -94,11 +97,21 @@ fn rules_command(args: &RulesArgs) -> Result<u8> {
             writeln!(
                 out,
                 "{} passed, {} failed",
-                n - failures.iter().map(|f| &f.rule).collect::<std::collections::HashSet<_>>().len(),
+                n - failures
+                    .iter()
+                    .map(|f| &f.rule)
+                    .collect::<std::collections::HashSet<_>>()
+                    .len(),
                 failures.len()
             )
         });
-        r.map(|()| if failures.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+        r.map(|()| {
+            if failures.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            }
+        })
     } else {
         list_rules(&matcher, args.format, &mut out).map(|()| EXIT_CLEAN)
     };
@@ -109,7 +122,11 @@ fn rules_command(args: &RulesArgs) -> Result<u8> {
     }
 }
 
-fn list_rules(matcher: &crate::matcher::Matcher, format: Format, out: &mut dyn Write) -> io::Result<()> {
+fn list_rules(
+    matcher: &crate::matcher::Matcher,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rules = &matcher.rules().rules;
     match format {
         Format::Json => {
@@ -131,7 +148,13 @@ fn list_rules(matcher: &crate::matcher::Matcher, format: Format, out: &mut dyn W
         Format::Human => {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in rules {
-                writeln!(out, "{:<width$}  {:<8}  {}", r.id, r.severity.as_str(), r.description)?;
+                writeln!(
+                    out,
+                    "{:<width$}  {:<8}  {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.description
+                )?;
             }
             Ok(())
         }

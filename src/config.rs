@@ -44,8 +44,8 @@ pub struct ScanPlan {
 impl ScanPlan {
     /// Validates `sfleaks scan` arguments and builds the plan.
     pub fn from_args(args: &ScanArgs) -> Result<ScanPlan> {
-        let max_file_size = parse_size(&args.max_file_size)
-            .map_err(|e| anyhow!("--max-file-size: {e}"))?;
+        let max_file_size =
+            parse_size(&args.max_file_size).map_err(|e| anyhow!("--max-file-size: {e}"))?;
         let mut inputs = Vec::new();
         let mut roots = Vec::new();
         for path in &args.paths {

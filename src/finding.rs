@@ -61,7 +61,9 @@ impl FromStr for Severity {
             .copied()
             .find(|sev| sev.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                format!("unknown severity '{s}' (expected one of info, low, medium, high, critical)")
+                format!(
+                    "unknown severity '{s}' (expected one of info, low, medium, high, critical)"
+                )
             })
     }
 }

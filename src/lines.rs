@@ -25,7 +25,11 @@ impl LineIndex {
 
     /// Byte range of a 1-based line, without its line ending.
     pub fn line_range(&self, data: &[u8], line: usize) -> std::ops::Range<usize> {
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(data.len());
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(data.len());
         let mut end = self.starts.get(line).map_or(data.len(), |s| s - 1);
         if end > start && data.get(end - 1) == Some(&b'\r') {
             end -= 1;
@@ -37,7 +41,10 @@ impl LineIndex {
     pub fn column_of(&self, data: &[u8], offset: usize) -> usize {
         let line = self.line_of(offset);
         let start = self.starts[line - 1];
-        String::from_utf8_lossy(&data[start..offset]).chars().count() + 1
+        String::from_utf8_lossy(&data[start..offset])
+            .chars()
+            .count()
+            + 1
     }
 
     /// Number of lines.

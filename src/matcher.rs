@@ -206,7 +206,9 @@ impl Matcher {
         let line = ctx.lines.line_of(start);
         let line_range = ctx.lines.line_range(data, line);
         if let Some(re) = &pattern.reject_before {
-            let from = match_start.saturating_sub(BEFORE_LOOKBACK).max(line_range.start);
+            let from = match_start
+                .saturating_sub(BEFORE_LOOKBACK)
+                .max(line_range.start);
             if re.is_match(&String::from_utf8_lossy(&data[from..match_start])) {
                 return None;
             }
@@ -359,15 +361,13 @@ impl Matcher {
             .into_iter()
             .filter(|c| {
                 let yield_to = &self.rules.rules[c.rule].yield_to;
-                !used_as_evidence.iter().any(|(id, (s, e))| {
-                    yield_to.contains(id) && *s < c.end && c.start < *e
-                })
+                !used_as_evidence
+                    .iter()
+                    .any(|(id, (s, e))| yield_to.contains(id) && *s < c.end && c.start < *e)
             })
             .map(|c| c.finding)
             .collect();
-        findings.sort_by(|a, b| {
-            (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule))
-        });
+        findings.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
         findings
     }
 }
@@ -423,9 +423,13 @@ mod tests {
     #[test]
     fn window_bounds_context_in_code_but_not_in_config() {
         let filler = "pass\n".repeat(40);
-        let text = format!("url = 'https://login.salesforce.com'\n{filler}client_secret = '{HEX}'\n");
+        let text =
+            format!("url = 'https://login.salesforce.com'\n{filler}client_secret = '{HEX}'\n");
         assert!(matcher().find(text.as_bytes(), "far.py").is_empty());
-        let text = format!("url=https://login.salesforce.com\n{}client_secret={HEX}\n", "a=b\n".repeat(40));
+        let text = format!(
+            "url=https://login.salesforce.com\n{}client_secret={HEX}\n",
+            "a=b\n".repeat(40)
+        );
         assert_eq!(matcher().find(text.as_bytes(), "far.properties").len(), 1);
     }
 

@@ -64,9 +64,21 @@ fn fake_shape(value: &str) -> bool {
     let mut down = 1;
     for w in chars.windows(2) {
         // dots come in runs in real consumer keys, so they do not count towards a run
-        same = if w[0] == w[1] && w[0] != '.' { same + 1 } else { 1 };
-        up = if w[1] as u32 == w[0] as u32 + 1 { up + 1 } else { 1 };
-        down = if w[0] as u32 == w[1] as u32 + 1 { down + 1 } else { 1 };
+        same = if w[0] == w[1] && w[0] != '.' {
+            same + 1
+        } else {
+            1
+        };
+        up = if w[1] as u32 == w[0] as u32 + 1 {
+            up + 1
+        } else {
+            1
+        };
+        down = if w[0] as u32 == w[1] as u32 + 1 {
+            down + 1
+        } else {
+            1
+        };
         if same >= 6 || up >= 6 || down >= 6 {
             return true;
         }
@@ -77,9 +89,8 @@ fn fake_shape(value: &str) -> bool {
     if chars.len() >= 8 && distinct.len() < 4 {
         return true;
     }
-    (1..=16.min(chars.len() / 2)).any(|unit| {
-        chars.len() % unit == 0 && chars.chunks(unit).all(|c| c == &chars[..unit])
-    })
+    (1..=16.min(chars.len() / 2))
+        .any(|unit| chars.len() % unit == 0 && chars.chunks(unit).all(|c| c == &chars[..unit]))
 }
 
 /// True when an unquoted value in code is an expression rather than a literal: a call or index

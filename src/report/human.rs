@@ -44,15 +44,31 @@ impl Printer for Human {
                 self.paint("1", &format!("{}:{}:{}", f.path, f.line, f.column)),
             )?;
             if let Some(c) = &f.commit {
-                writeln!(out, "  commit:   {} {} <{}> {}", c.id, c.author, c.email, c.date)?;
+                writeln!(
+                    out,
+                    "  commit:   {} {} <{}> {}",
+                    c.id, c.author, c.email, c.date
+                )?;
             }
-            writeln!(out, "  {}: {}", f.message, f.shown_secret(report.show_secrets))?;
+            writeln!(
+                out,
+                "  {}: {}",
+                f.message,
+                f.shown_secret(report.show_secrets)
+            )?;
             writeln!(out, "  why:      {}", f.rationale)?;
             if !f.evidence.is_empty() {
                 let ev: Vec<String> = f
                     .evidence
                     .iter()
-                    .map(|e| format!("{} (line {}): {}", e.kind, e.line, e.shown_text(report.show_secrets)))
+                    .map(|e| {
+                        format!(
+                            "{} (line {}): {}",
+                            e.kind,
+                            e.line,
+                            e.shown_text(report.show_secrets)
+                        )
+                    })
                     .collect();
                 writeln!(out, "  evidence: {}", ev.join("\n            "))?;
             }

@@ -113,7 +113,10 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
         .iter()
         .rev()
         .filter_map(|sev| {
-            let n = findings.iter().filter(|f| f.severity == *sev && !f.suppressed).count();
+            let n = findings
+                .iter()
+                .filter(|f| f.severity == *sev && !f.suppressed)
+                .count();
             (n > 0).then(|| format!("{n} {sev}"))
         })
         .collect();

@@ -14,7 +14,10 @@ use std::path::Path;
 
 /// The rule files compiled into the binary: (name, contents).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("rules/signals.toml", include_str!("../../rules/signals.toml")),
+    (
+        "rules/signals.toml",
+        include_str!("../../rules/signals.toml"),
+    ),
     (
         "rules/consumer-secret.toml",
         include_str!("../../rules/consumer-secret.toml"),
@@ -171,9 +174,7 @@ impl Example {
     /// The file name the example is scanned as.
     pub fn path(&self) -> &str {
         match self {
-            Example::Full {
-                path: Some(p), ..
-            } => p,
+            Example::Full { path: Some(p), .. } => p,
             _ => "example.txt",
         }
     }
@@ -543,7 +544,9 @@ regex = '(?P<secret>x)'
 
     #[test]
     fn unknown_keys_and_signals_are_errors() {
-        let e = load("[[rule]]\nid = \"a\"\nbogus = 1\n").unwrap_err().to_string();
+        let e = load("[[rule]]\nid = \"a\"\nbogus = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("extra.toml") && e.contains("bogus"), "{e}");
         let e = load(
             "[[rule]]\nid = \"a\"\ndescription = \"d\"\nseverity = \"low\"\nkeywords = [\"x\"]\nremediation = \"r\"\n[[rule.pattern]]\nregex = '(?P<secret>x)'\nrequires_any = [\"nope\"]\n",

@@ -1,0 +1,5 @@
+mod cli;
+mod languages;
+mod rules;
+mod util;
+mod walk;

@@ -1,0 +1,163 @@
+//! Helpers: run the binary, build temp trees, read fixtures.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+// Synthetic credentials of the right shapes (generated with a seeded RNG; never real).
+pub const KEY1: &str =
+    "3MVG9W_uwlWXxdjm2IogKRDPfhIg8Ez9oP0ZV1YUgHNMqhQY_CIb27Mxm85v0eqHp2ERuLGQZl3NAcZCf_jCm";
+pub const KEY2: &str =
+    "3MVG9dQdY7Ez.zFZQHNIcOvTBP6tUWfm0kOqpQyu1OlFdyKhlIB3opX37AKcL1rxIu4sHSC.GxMEPYZNFeHFX";
+pub const KEY3: &str =
+    "3MVG9ZlwDpvt1lYmzB5UvoTad_.q5QMegD5vfX3i1HDY0hWokTpXtZVuKRT_L_K4kxegm7LKhdiXWnhiId2BJ";
+pub const HEX1: &str = "EB4E60EBF4C74EFD7E3AD68D81A7175BCEDC132202CA138704B95AB5984BF248";
+pub const HEX2: &str = "4894A20CE027AA84B1A1CF05F3518B25A5321BD677CDFB319F40F289ACF40674";
+pub const HEX3: &str = "842FE6813762CC6E2B60F16DF5FCDA21E403D5484DCE989B75B939CB9985A759";
+pub const HEX4: &str = "8E0F171B14361BA8CC03C7E62F72B7F619DA077FEE76122B7C8BA96192DB4E81";
+pub const HEX5: &str = "F39F4E7626BFAA7A29B866FA46C7DA4E04F3DD16BC5FBC4CBD38CFBE2C847531";
+pub const HEX6: &str = "45EEA8B94DA8355D01BCA3A8E3222A375CC1A68A62C33CF056C7BAB8184E4CCB";
+pub const HEX7: &str = "9562AD859B81567BC00A01DBD0F25005FEFDB03CBF5C39749E2C491EB9487395";
+pub const DIG1: &str = "7513047454207447032";
+pub const DIG2: &str = "8610506640643069177";
+pub const DIG3: &str = "3579363309056354790";
+pub const ACCESS1: &str = "00DXbVQHAofyzjK!ARh6PuZ.8NINBcRisYZjBPmhlMfGDe4NOAMwPSRWUhGfidND7689cnBWL_2AEdxdRwPjb48bzxaIMe4cQUd8CvcrVFdls7gX";
+pub const REFRESH1: &str =
+    "5Aep8619zzzSRyRbJH9bS8WjYhy8mq8QQmQmNXfhQ7umc73o6ygsnajA3BJKs3EnXZ6OGnQc9_EKbyOCKrnVU9w";
+pub const REFRESH2: &str =
+    "5Aep861k7.zy2XLT3FJ.cOV8FWCuMMp7zCU7FkHUD5IHFfQpWl9NwcU4wsbWB5Y_sxDE1tMIKS9HDMIUDL61wh4";
+pub const PW1: &str = "WdRYAXwUr5c0Qe";
+pub const TOKEN1: &str = "yBPkjDYC2p7ludSJHqzCHEmN";
+pub const PW2_WITH_TOKEN: &str = "71ZVAtdzpSB787HBswWjorq3ntSG5HQh27IVMG";
+pub const PW3: &str = "eQuk#SQiXEg6sD";
+pub const TOKEN3: &str = "aQphY4P0sNw33FXudKGgzz34";
+pub const PW4: &str = "YxGrzK04VXBit#";
+pub const TOKEN4: &str = "B3e28efcpGKeWLZNp9lJ8vdc";
+
+/// Every raw test secret, for "never printed" checks.
+pub const ALL_SECRETS: &[&str] = &[
+    HEX1,
+    HEX2,
+    HEX3,
+    HEX4,
+    HEX5,
+    HEX6,
+    HEX7,
+    DIG1,
+    DIG2,
+    DIG3,
+    ACCESS1,
+    REFRESH1,
+    REFRESH2,
+    PW1,
+    TOKEN1,
+    PW2_WITH_TOKEN,
+    PW3,
+    TOKEN3,
+    PW4,
+    TOKEN4,
+];
+
+/// The built binary, run from `dir`.
+pub fn sfleaks(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("sfleaks").expect("binary built");
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+/// The crate root (fixtures are addressed relative to it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Result of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Runs the binary with `args` in `dir` and captures everything.
+pub fn run(dir: &Path, args: &[&str]) -> Run {
+    run_with_stdin(dir, args, "")
+}
+
+/// Same, feeding `stdin`.
+pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Run {
+    let out = sfleaks(dir)
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A temp directory to build trees in.
+pub struct Tree {
+    pub dir: tempfile::TempDir,
+}
+
+impl Tree {
+    pub fn new() -> Tree {
+        Tree {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Tree {
+        let p = self.dir.path().join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, text).expect("write");
+        self
+    }
+}
+
+/// Findings of a JSON report as (path, rule, severity, line, column) tuples, sorted.
+pub fn summary(report: &Value) -> Vec<(String, String, String, u64, u64)> {
+    let mut v: Vec<_> = report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["severity"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// 1-based line and column (in characters) of the first occurrence of `needle` in a file.
+pub fn position_of(file: &Path, needle: &str) -> (u64, u64) {
+    let text = std::fs::read_to_string(file).expect("fixture readable");
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in {}", file.display()));
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u64 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..at].chars().count() as u64 + 1;
+    (line, col)
+}
