@@ -213,7 +213,8 @@ impl Matcher {
                 return None;
             }
         }
-        if is_placeholder(&value, rule.placeholder_from.as_deref()) {
+        // a value ending in ':' is the next key (`[:password], security_token:`), not a value
+        if value.ends_with(':') || is_placeholder(&value, rule.placeholder_from.as_deref()) {
             return None;
         }
         if pattern.expression_check && kind == FileKind::Code {

@@ -34,7 +34,29 @@ const WORDS: &[&str] = &[
 ];
 
 /// Whole values (lowercase) that are never secrets.
-const EXACT: &[&str] = &["null", "none", "undefined", "true", "false", "nil"];
+const EXACT: &[&str] = &[
+    "null",
+    "none",
+    "undefined",
+    "true",
+    "false",
+    "nil",
+    "string",
+    "str",
+    "text",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "required",
+    "optional",
+    "empty",
+    "blank",
+    "unset",
+    "masked",
+    "hidden",
+    "tbd",
+];
 
 /// True when `value` is a placeholder, a template or an obviously fake fixture.
 ///

@@ -34,6 +34,8 @@ pub const TOKEN3: &str = "aQphY4P0sNw33FXudKGgzz34";
 pub const PW4: &str = "YxGrzK04VXBit#";
 pub const TOKEN4: &str = "B3e28efcpGKeWLZNp9lJ8vdc";
 
+pub const PW5: &str = "Xk29dkq0vB71";
+
 /// Every raw test secret, for "never printed" checks.
 pub const ALL_SECRETS: &[&str] = &[
     HEX1,

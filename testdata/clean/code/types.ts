@@ -1,0 +1,3 @@
+// salesforce jsforce wrapper
+interface Creds { clientSecret: string; password: string; securityToken: string }
+function f(clientSecret: SecretString, password: string) {}

@@ -1,0 +1,1 @@
+curl -u "3MVG9W_uwlWXxdjm2IogKRDPfhIg8Ez9oP0ZV1YUgHNMqhQY_CIb27Mxm85v0eqHp2ERuLGQZl3NAcZCf_jCm:EB4E60EBF4C74EFD7E3AD68D81A7175BCEDC132202CA138704B95AB5984BF248" https://acme.my.salesforce.com/services/oauth2/token -d grant_type=client_credentials
