@@ -86,14 +86,12 @@ fn output_plan(args: &OutputArgs) -> Result<(OutputPlan, Severity)> {
         .fail_on
         .parse()
         .map_err(|e| anyhow!("--fail-on: {e}"))?;
-    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            args.output.is_none() && !no_color_env && std::io::stdout().is_terminal()
-        }
-    };
+    let color = use_color(
+        args.color,
+        args.output.is_some(),
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        std::io::stdout().is_terminal(),
+    );
     Ok((
         OutputPlan {
             format: args.format,
@@ -105,6 +103,16 @@ fn output_plan(args: &OutputArgs) -> Result<(OutputPlan, Severity)> {
         },
         fail_on,
     ))
+}
+
+/// Colour only for a terminal on stdout, never into a file, never when NO_COLOR is set
+/// (unless forced with `--color always`).
+fn use_color(choice: ColorChoice, to_file: bool, no_color_env: bool, stdout_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !to_file && !no_color_env && stdout_tty,
+    }
 }
 
 fn check_path(path: &Path) -> Result<()> {
@@ -147,6 +155,16 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(use_color(ColorChoice::Auto, false, false, true));
+        assert!(!use_color(ColorChoice::Auto, false, true, true), "NO_COLOR");
+        assert!(!use_color(ColorChoice::Auto, false, false, false), "pipe");
+        assert!(!use_color(ColorChoice::Auto, true, false, true), "--output");
+        assert!(use_color(ColorChoice::Always, true, true, false));
+        assert!(!use_color(ColorChoice::Never, false, false, true));
+    }
 
     #[test]
     fn sizes() {
