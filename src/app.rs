@@ -2,7 +2,7 @@
 //! the exit code.
 
 use crate::cli::{Cli, Command, Format, RulesArgs, ScanArgs};
-use crate::config::{load_matcher, OutputPlan, ScanPlan};
+use crate::config::{load_matcher, GitPlan, OutputPlan, ScanPlan};
 use crate::finding::{Finding, Severity};
 use crate::report::{self, Report};
 use crate::rules::check::check_examples;
@@ -21,6 +21,8 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => scan_command(&args),
+        Command::History(args) => git_command(GitPlan::history(&args)?),
+        Command::Staged(args) => git_command(GitPlan::staged(&args)?),
         Command::Rules(args) => rules_command(&args),
     }
 }
@@ -33,6 +35,11 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         plan.output.show_suppressed,
         plan.output.quiet,
     );
+    finish(&plan.output, &outcome, plan.fail_on)
+}
+
+fn git_command(plan: GitPlan) -> Result<u8> {
+    let outcome = scan::run_git(&plan.matcher, &plan.git)?;
     finish(&plan.output, &outcome, plan.fail_on)
 }
 

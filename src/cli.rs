@@ -18,6 +18,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories on disk (`-` reads standard input).
     Scan(ScanArgs),
+    /// Scan every commit of a git repository (all refs), or a range of commits.
+    History(HistoryArgs),
+    /// Scan what is staged for the next commit (for pre-commit hooks).
+    Staged(StagedArgs),
     /// List the rules in force (with --check, test them against their examples).
     Rules(RulesArgs),
 }
@@ -71,6 +75,17 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+/// Limits shared by every scanning subcommand.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Skip files larger than this (bytes, or with K, M, G suffix).
+    #[arg(long, value_name = "SIZE", default_value = "100M")]
+    pub max_file_size: String,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
 /// `sfleaks scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -80,14 +95,48 @@ pub struct ScanArgs {
     /// Scan files that .gitignore/.ignore exclude too.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Skip files larger than this (bytes, or with K, M, G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "100M")]
-    pub max_file_size: String,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
+    /// Size and thread limits.
     #[command(flatten)]
+    pub limits: LimitArgs,
     /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `sfleaks history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository (or a path inside it).
+    #[arg(value_name = "REPO", default_value = ".")]
+    pub repo: PathBuf,
+    /// Only commits in A..B (reachable from B, not from A), as a pull request's CI step needs.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["since_commit", "branch"])]
+    pub range: Option<String>,
+    /// Only commits after this one (on the branch, or HEAD).
+    #[arg(long, value_name = "COMMIT")]
+    pub since_commit: Option<String>,
+    /// Only this branch's history (default: every ref).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Size and thread limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `sfleaks staged`.
+#[derive(Debug, Args)]
+pub struct StagedArgs {
+    /// The repository (or a path inside it).
+    #[arg(value_name = "REPO", default_value = ".")]
+    pub repo: PathBuf,
+    /// Size and thread limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// Output options.
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 

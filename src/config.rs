@@ -1,12 +1,13 @@
 //! Turns parsed arguments into a plan: validates values, loads the rules, builds the matcher
 //! and the list of inputs. Everything a run needs is decided here, before any byte is read.
 
-use crate::cli::{ColorChoice, Format, OutputArgs, ScanArgs};
+use crate::cli::{ColorChoice, Format, HistoryArgs, LimitArgs, OutputArgs, ScanArgs, StagedArgs};
 use crate::finding::Severity;
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
-use crate::scan::Input;
+use crate::scan::{GitOptions, GitTarget, Input};
 use crate::source::fs::WalkOptions;
+use crate::source::git::Selection;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -44,8 +45,7 @@ pub struct ScanPlan {
 impl ScanPlan {
     /// Validates `sfleaks scan` arguments and builds the plan.
     pub fn from_args(args: &ScanArgs) -> Result<ScanPlan> {
-        let max_file_size =
-            parse_size(&args.max_file_size).map_err(|e| anyhow!("--max-file-size: {e}"))?;
+        let (max_file_size, threads) = limits(&args.limits)?;
         let mut inputs = Vec::new();
         let mut roots = Vec::new();
         for path in &args.paths {
@@ -61,7 +61,7 @@ impl ScanPlan {
                 paths: roots,
                 no_ignore: args.no_ignore,
                 max_file_size,
-                threads: args.threads.unwrap_or(0),
+                threads,
             }));
         }
         let (output, fail_on) = output_plan(&args.output)?;
@@ -72,6 +72,66 @@ impl ScanPlan {
             fail_on,
         })
     }
+}
+
+/// Everything `sfleaks history` and `sfleaks staged` need.
+#[derive(Debug)]
+pub struct GitPlan {
+    /// The compiled rules.
+    pub matcher: Matcher,
+    /// What to read.
+    pub git: GitOptions,
+    /// How to report.
+    pub output: OutputPlan,
+    /// Lowest severity that makes the exit code 1.
+    pub fail_on: Severity,
+}
+
+impl GitPlan {
+    /// Validates `sfleaks history` arguments and builds the plan.
+    pub fn history(args: &HistoryArgs) -> Result<GitPlan> {
+        let target = GitTarget::History(Selection {
+            range: args.range.clone(),
+            since: args.since_commit.clone(),
+            branch: args.branch.clone(),
+        });
+        GitPlan::new(&args.repo, target, &args.limits, &args.output)
+    }
+
+    /// Validates `sfleaks staged` arguments and builds the plan.
+    pub fn staged(args: &StagedArgs) -> Result<GitPlan> {
+        GitPlan::new(&args.repo, GitTarget::Staged, &args.limits, &args.output)
+    }
+
+    fn new(
+        repo: &Path,
+        target: GitTarget,
+        limit_args: &LimitArgs,
+        out: &OutputArgs,
+    ) -> Result<GitPlan> {
+        let (max_file_size, threads) = limits(limit_args)?;
+        check_path(repo)?;
+        let (output, fail_on) = output_plan(out)?;
+        Ok(GitPlan {
+            matcher: load_matcher(&out.rules)?,
+            git: GitOptions {
+                repo: repo.to_path_buf(),
+                target,
+                max_file_size,
+                threads,
+                show_suppressed: output.show_suppressed,
+                quiet: output.quiet,
+                progress: !output.quiet && std::io::stderr().is_terminal(),
+            },
+            output,
+            fail_on,
+        })
+    }
+}
+
+fn limits(args: &LimitArgs) -> Result<(u64, usize)> {
+    let max = parse_size(&args.max_file_size).map_err(|e| anyhow!("--max-file-size: {e}"))?;
+    Ok((max, args.threads.unwrap_or(0)))
 }
 
 /// Loads the built-in rules plus extra files and builds the matcher.

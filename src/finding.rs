@@ -141,6 +141,12 @@ pub struct Finding {
     pub remediation: String,
     /// Set when an inline allow comment covers this finding.
     pub suppressed: bool,
+    /// History scans: the oldest commit carrying this secret at this path.
+    pub first_seen: Option<String>,
+    /// History scans: the newest commit carrying it.
+    pub last_seen: Option<String>,
+    /// History scans: how many commits carry it.
+    pub occurrences: Option<u64>,
 }
 
 impl Finding {
@@ -169,6 +175,8 @@ pub fn redact(value: &str) -> String {
 /// Computes the stable fingerprint of a finding: it changes with the rule, the path or the
 /// secret, and with nothing else (so moving a line keeps it).
 pub fn fingerprint(rule: &str, path: &str, secret: &str) -> String {
+    // `scan .` reaches `./a.env`, `history` reports `a.env`: the same place, the same id
+    let path = path.strip_prefix("./").unwrap_or(path);
     let secret_hash = Sha256::digest(secret.as_bytes());
     let mut h = Sha256::new();
     h.update(rule.as_bytes());
@@ -199,6 +207,7 @@ mod tests {
         assert_ne!(a, fingerprint("r", "q", "s1"));
         assert_ne!(a, fingerprint("x", "p", "s1"));
         assert_eq!(a.len(), 32);
+        assert_eq!(fingerprint("r", "./p", "s1"), a);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`finding::Finding`]s, and a [`report::Printer`] prints them.
 
 pub mod app;
+pub mod attribution;
 pub mod cli;
 pub mod config;
 pub mod filekind;
@@ -11,6 +12,7 @@ pub mod finding;
 pub mod lines;
 pub mod matcher;
 pub mod placeholder;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scan;

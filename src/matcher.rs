@@ -317,6 +317,9 @@ impl Matcher {
             evidence: evidence.iter().map(|(e, _)| e.clone()).collect(),
             remediation: rule.remediation.clone(),
             suppressed,
+            first_seen: None,
+            last_seen: None,
+            occurrences: None,
         };
         Some(Candidate {
             rule: ri,

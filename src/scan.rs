@@ -1,21 +1,26 @@
 //! Runs a plan: sources feed blobs to workers, the matcher turns them into findings, and the
 //! findings are collected, counted and sorted for the report.
 
+use crate::attribution;
 use crate::finding::Finding;
 use crate::matcher::Matcher;
-use crate::source::{self, Sink, Skip};
+use crate::progress::{Counters, Progress};
+use crate::source::{self, git, Sink, Skip};
 use serde::Serialize;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 /// What was read and passed over in one run.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Stats {
-    /// Blobs scanned.
+    /// Files or blobs scanned.
     pub files: u64,
     /// Bytes scanned.
     pub bytes: u64,
+    /// Commits walked (history scans).
+    pub commits: u64,
     /// Everything passed over (binary, too large, unreadable).
     pub skipped: u64,
     /// Passed over for a NUL byte in the first 8 KiB.
@@ -48,28 +53,31 @@ pub enum Input {
     Walk(source::fs::WalkOptions),
 }
 
-/// A sink that matches every blob and keeps the findings; shared by all worker threads.
-struct Collector<'m> {
-    matcher: &'m Matcher,
-    findings: Mutex<Vec<Finding>>,
-    files: AtomicU64,
-    bytes: AtomicU64,
+/// Counters shared by all workers, and the warnings they print.
+struct Tally {
+    counters: Arc<Counters>,
     binary: AtomicU64,
     large: AtomicU64,
     errors: AtomicU64,
     quiet: bool,
 }
 
-impl Sink for Collector<'_> {
-    fn blob(&self, path: &str, data: &[u8]) {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-        let found = self.matcher.find(data, path);
-        if !found.is_empty() {
-            // a poisoned lock means another worker panicked; keep its findings anyway
-            let mut all = self.findings.lock().unwrap_or_else(|p| p.into_inner());
-            all.extend(found);
+impl Tally {
+    fn new(quiet: bool, counters: Arc<Counters>) -> Tally {
+        Tally {
+            counters,
+            binary: AtomicU64::new(0),
+            large: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            quiet,
         }
+    }
+
+    fn scanned(&self, bytes: usize) {
+        self.counters.blobs.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .bytes
+            .fetch_add(bytes as u64, Ordering::Relaxed);
     }
 
     fn skipped(&self, path: &str, why: Skip) {
@@ -93,20 +101,58 @@ impl Sink for Collector<'_> {
             }
         }
     }
+
+    fn finish(&self, started: Instant) -> Stats {
+        let binary = self.binary.load(Ordering::Relaxed);
+        let large = self.large.load(Ordering::Relaxed);
+        let errors = self.errors.load(Ordering::Relaxed);
+        Stats {
+            files: self.counters.blobs.load(Ordering::Relaxed),
+            bytes: self.counters.bytes.load(Ordering::Relaxed),
+            commits: self.counters.commits.load(Ordering::Relaxed),
+            skipped: binary + large + errors,
+            skipped_binary: binary,
+            skipped_large: large,
+            errors,
+            suppressed: 0,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        }
+    }
 }
 
-/// Scans every input and returns the sorted findings and the counters.
+/// Locks a mutex, keeping the data of a worker that panicked.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A sink that matches every file and keeps the findings; shared by all walker threads.
+struct Collector<'m> {
+    matcher: &'m Matcher,
+    findings: Mutex<Vec<Finding>>,
+    tally: Tally,
+}
+
+impl Sink for Collector<'_> {
+    fn blob(&self, path: &str, data: &[u8]) {
+        self.tally.scanned(data.len());
+        let found = self.matcher.find(data, path);
+        if !found.is_empty() {
+            lock(&self.findings).extend(found);
+        }
+    }
+
+    fn skipped(&self, path: &str, why: Skip) {
+        self.tally.skipped(path, why);
+    }
+}
+
+/// Scans files, directories and stdin; returns the sorted findings and the counters.
 pub fn run(matcher: &Matcher, inputs: &[Input], show_suppressed: bool, quiet: bool) -> Outcome {
     let started = Instant::now();
     let collector = Collector {
         matcher,
         findings: Mutex::new(Vec::new()),
-        files: AtomicU64::new(0),
-        bytes: AtomicU64::new(0),
-        binary: AtomicU64::new(0),
-        large: AtomicU64::new(0),
-        errors: AtomicU64::new(0),
-        quiet,
+        tally: Tally::new(quiet, Arc::new(Counters::default())),
     };
     for input in inputs {
         match input {
@@ -118,31 +164,25 @@ pub fn run(matcher: &Matcher, inputs: &[Input], show_suppressed: bool, quiet: bo
             Input::Walk(opts) => source::fs::walk(opts, &collector),
         }
     }
-    let mut findings = collector
+    let mut stats = collector.tally.finish(started);
+    let findings = collector
         .findings
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
-    let suppressed = findings.iter().filter(|f| f.suppressed).count() as u64;
+    Outcome {
+        findings: settle(findings, show_suppressed, &mut stats),
+        stats,
+    }
+}
+
+/// Counts suppressed findings, drops them unless asked, and sorts.
+fn settle(mut findings: Vec<Finding>, show_suppressed: bool, stats: &mut Stats) -> Vec<Finding> {
+    stats.suppressed = findings.iter().filter(|f| f.suppressed).count() as u64;
     if !show_suppressed {
         findings.retain(|f| !f.suppressed);
     }
     sort_findings(&mut findings);
-    let binary = collector.binary.into_inner();
-    let large = collector.large.into_inner();
-    let errors = collector.errors.into_inner();
-    Outcome {
-        findings,
-        stats: Stats {
-            files: collector.files.into_inner(),
-            bytes: collector.bytes.into_inner(),
-            skipped: binary + large + errors,
-            skipped_binary: binary,
-            skipped_large: large,
-            errors,
-            suppressed,
-            elapsed_ms: started.elapsed().as_millis() as u64,
-        },
-    }
+    findings
 }
 
 /// Sorts findings into report order: path, line, column, rule.
@@ -150,4 +190,184 @@ pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (&a.path, a.line, a.column, &a.rule).cmp(&(&b.path, b.line, b.column, &b.rule))
     });
+}
+
+/// Which git content a scan reads.
+#[derive(Debug, Clone)]
+pub enum GitTarget {
+    /// Commits (all refs, a range, a branch).
+    History(git::Selection),
+    /// The index against HEAD.
+    Staged,
+}
+
+/// Everything a git scan needs besides the matcher.
+#[derive(Debug, Clone)]
+pub struct GitOptions {
+    /// A path inside the repository (discovered like git).
+    pub repo: PathBuf,
+    /// What to read.
+    pub target: GitTarget,
+    /// Skip blobs larger than this many bytes.
+    pub max_file_size: u64,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Keep findings hidden by inline allows.
+    pub show_suppressed: bool,
+    /// No warnings on stderr.
+    pub quiet: bool,
+    /// Draw progress on stderr.
+    pub progress: bool,
+}
+
+/// Scans git content: each unique blob once, in parallel (one repository handle per worker),
+/// then attributes findings to commits.
+pub fn run_git(matcher: &Matcher, opts: &GitOptions) -> Result<Outcome, git::GitError> {
+    let started = Instant::now();
+    let repo = git::discover(&opts.repo)?;
+    if repo.is_shallow() && !opts.quiet {
+        eprintln!("sfleaks: note: shallow clone: scanning only the commits it has");
+    }
+    let counters = Arc::new(Counters::default());
+    let tally = Tally::new(opts.quiet, Arc::clone(&counters));
+    let progress = Progress::start(
+        opts.progress && matches!(opts.target, GitTarget::History(_)),
+        Arc::clone(&counters),
+    );
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let repo_dir = repo.path().to_path_buf();
+    let results: Mutex<Vec<(u32, Vec<Finding>)>> = Mutex::new(Vec::new());
+    let mut sent: Vec<bool> = Vec::new();
+    let (tx, rx) = crossbeam_channel::bounded::<(u32, git2::Oid, String)>(1024);
+    let walked = std::thread::scope(|s| {
+        for _ in 0..threads {
+            let rx = rx.clone();
+            let (tally, results, repo_dir) = (&tally, &results, &repo_dir);
+            s.spawn(move || {
+                let repo = match git2::Repository::open(repo_dir) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        tally.skipped("(repository)", Skip::Unreadable(e.message().to_string()));
+                        return;
+                    }
+                };
+                for (idx, oid, path) in rx {
+                    let found = scan_blob(&repo, oid, &path, opts.max_file_size, matcher, tally);
+                    if !found.is_empty() {
+                        lock(results).push((idx, found));
+                    }
+                }
+            });
+        }
+        drop(rx);
+        let mut announce = |idx: u32, oid: git2::Oid, path: &str| {
+            let i = idx as usize;
+            if sent.len() <= i {
+                sent.resize(i + 1, false);
+            }
+            sent[i] = true;
+            // a send fails only when every worker is gone; their error is already counted
+            let _ = tx.send((idx, oid, path.to_string()));
+        };
+        let walked = match &opts.target {
+            GitTarget::History(sel) => git::walk(&repo, sel, &mut announce, || {
+                counters.commits.fetch_add(1, Ordering::Relaxed);
+            }),
+            GitTarget::Staged => git::staged(&repo, &mut announce),
+        };
+        drop(tx);
+        walked
+    });
+    progress.finish();
+    let history = walked?;
+
+    let mut per_blob: Vec<Vec<Finding>> = vec![Vec::new(); history.blobs.len()];
+    for (idx, found) in results.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        per_blob[idx as usize] = found;
+    }
+    // what a path held before a change, where the walk did not scan it (it predates a range or
+    // HEAD): scanned only where the new blob has findings, to tell introduced from carried
+    for ch in &history.changes {
+        if let (Some(blob), Some(before)) = (ch.blob, ch.before) {
+            let b = before as usize;
+            if !per_blob[blob as usize].is_empty() && !sent.get(b).copied().unwrap_or(false) {
+                if sent.len() <= b {
+                    sent.resize(b + 1, false);
+                }
+                sent[b] = true;
+                let path = &history.paths[ch.path as usize];
+                per_blob[b] = scan_blob(
+                    &repo,
+                    history.blobs[b],
+                    path,
+                    opts.max_file_size,
+                    matcher,
+                    &tally,
+                );
+            }
+        }
+    }
+
+    for w in &history.warnings {
+        tally.skipped("(git)", Skip::Unreadable(w.clone()));
+    }
+    if !opts.quiet {
+        for s in &history.submodules {
+            eprintln!("sfleaks: note: submodule {s} is not scanned (scan its own repository)");
+        }
+    }
+    let staged = matches!(opts.target, GitTarget::Staged);
+    let findings: Vec<Finding> = attribution::attribute(&history, &per_blob)
+        .into_iter()
+        .map(|a| {
+            let mut f = a.finding;
+            if !staged {
+                let first = history.commits[a.first as usize].oid;
+                f.commit = git::commit_info(&repo, first);
+                f.first_seen = Some(first.to_string());
+                f.last_seen = Some(history.commits[a.last as usize].oid.to_string());
+                f.occurrences = Some(a.occurrences);
+            }
+            f
+        })
+        .collect();
+    let mut stats = tally.finish(started);
+    let findings = settle(findings, opts.show_suppressed, &mut stats);
+    Ok(Outcome { findings, stats })
+}
+
+/// Reads one blob and matches it, counting what was skipped.
+fn scan_blob(
+    repo: &git2::Repository,
+    oid: git2::Oid,
+    path: &str,
+    max: u64,
+    matcher: &Matcher,
+    tally: &Tally,
+) -> Vec<Finding> {
+    let label = format!("{path} (blob {oid})");
+    // the header gives the size without inflating the object
+    if let Ok((size, _)) = repo.odb().and_then(|odb| odb.read_header(oid)) {
+        if size as u64 > max {
+            tally.skipped(&label, Skip::TooLarge(size as u64));
+            return Vec::new();
+        }
+    }
+    let blob = match repo.find_blob(oid) {
+        Ok(b) => b,
+        Err(e) => {
+            tally.skipped(&label, Skip::Unreadable(e.message().to_string()));
+            return Vec::new();
+        }
+    };
+    let data = blob.content();
+    if source::looks_binary(data) {
+        tally.skipped(&label, Skip::Binary);
+        return Vec::new();
+    }
+    tally.scanned(data.len());
+    matcher.find(data, path)
 }

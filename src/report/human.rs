@@ -46,9 +46,16 @@ impl Printer for Human {
             if let Some(c) = &f.commit {
                 writeln!(
                     out,
-                    "  commit:   {} {} <{}> {}",
-                    c.id, c.author, c.email, c.date
+                    "  commit:   {} {} <{}> {} {}",
+                    c.id, c.author, c.email, c.date, c.summary
                 )?;
+                if let Some(n) = f.occurrences {
+                    writeln!(
+                        out,
+                        "  carried:  by {n} commit{}",
+                        if n == 1 { "" } else { "s" }
+                    )?;
+                }
             }
             writeln!(
                 out,

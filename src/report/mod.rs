@@ -65,6 +65,15 @@ pub struct FindingView<'a> {
     pub remediation: &'a str,
     /// Hidden by an inline allow (only listed with --show-suppressed).
     pub suppressed: bool,
+    /// History scans: oldest commit carrying the secret here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<&'a str>,
+    /// History scans: newest commit carrying it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<&'a str>,
+    /// History scans: how many commits carry it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<u64>,
 }
 
 /// Evidence as serialised.
@@ -103,6 +112,9 @@ impl<'a> FindingView<'a> {
                 .collect(),
             remediation: &f.remediation,
             suppressed: f.suppressed,
+            first_seen: f.first_seen.as_deref(),
+            last_seen: f.last_seen.as_deref(),
+            occurrences: f.occurrences,
         }
     }
 }
@@ -131,13 +143,23 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
     if stats.suppressed > 0 {
         s.push_str(&format!(", {} suppressed", stats.suppressed));
     }
-    s.push_str(&format!(
-        "; scanned {} file{}, {} in {} ms",
-        stats.files,
-        if stats.files == 1 { "" } else { "s" },
-        human_bytes(stats.bytes),
-        stats.elapsed_ms
-    ));
+    let plural = if stats.files == 1 { "" } else { "s" };
+    if stats.commits > 0 {
+        s.push_str(&format!(
+            "; scanned {} blob{plural} from {} commits, {} in {} ms",
+            stats.files,
+            stats.commits,
+            human_bytes(stats.bytes),
+            stats.elapsed_ms
+        ));
+    } else {
+        s.push_str(&format!(
+            "; scanned {} file{plural}, {} in {} ms",
+            stats.files,
+            human_bytes(stats.bytes),
+            stats.elapsed_ms
+        ));
+    }
     if stats.skipped > 0 {
         s.push_str(&format!(
             "; skipped {} ({} binary, {} too large, {} unreadable)",

@@ -2,6 +2,7 @@
 //! [`Sink`]; it never interprets the bytes itself.
 
 pub mod fs;
+pub mod git;
 pub mod stdin;
 
 /// Files whose first bytes hold a NUL are binary and skipped.

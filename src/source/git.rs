@@ -1,0 +1,462 @@
+//! Git as a source: the commits to scan, what each commit changed, and the blobs' bytes.
+//!
+//! The walk diffs each commit against its first parent (tree to tree, deltas only: libgit2
+//! skips identical subtrees, so a commit costs what it changed, not the size of its tree) and
+//! records a compact change log of interned paths and blobs. Each blob is announced once, the
+//! first time it appears, so it is scanned once however many commits carry it.
+
+use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort, Tree};
+use std::collections::HashMap;
+
+/// Why a repository could not be used at all.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// Discovery found no repository at or above the path.
+    #[error("not a git repository: {path}")]
+    NotARepository {
+        /// The path given.
+        path: String,
+    },
+    /// A revision in `--range`, `--since-commit` or `--branch` does not resolve.
+    #[error("unknown revision '{rev}': {message}")]
+    BadRevision {
+        /// The revision as given.
+        rev: String,
+        /// What libgit2 said.
+        message: String,
+    },
+    /// Anything else libgit2 refused, with what we were doing.
+    #[error("{what}: {message}")]
+    Git {
+        /// What we were doing.
+        what: String,
+        /// What libgit2 said.
+        message: String,
+    },
+}
+
+fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
+    let what = what.into();
+    move |e| GitError::Git {
+        what,
+        message: e.message().to_string(),
+    }
+}
+
+/// Opens the repository at or above `path`, as git does.
+pub fn discover(path: &std::path::Path) -> Result<Repository, GitError> {
+    Repository::discover(path).map_err(|e| {
+        if e.code() == git2::ErrorCode::NotFound {
+            GitError::NotARepository {
+                path: path.display().to_string(),
+            }
+        } else {
+            GitError::Git {
+                what: format!("opening {}", path.display()),
+                message: e.message().to_string(),
+            }
+        }
+    })
+}
+
+/// Which commits a history scan covers.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// `A..B`: commits reachable from B and not from A.
+    pub range: Option<String>,
+    /// Commits after this one (reachable from the branch or HEAD, not from it).
+    pub since: Option<String>,
+    /// Only this branch's history (instead of every ref).
+    pub branch: Option<String>,
+}
+
+/// One commit in the walk, parents before children.
+#[derive(Debug, Clone)]
+pub struct CommitNode {
+    /// Commit id.
+    pub oid: Oid,
+    /// Committer time (seconds since the epoch), used to order "first" and "last".
+    pub time: i64,
+    /// Index of the first parent, when it is part of the walk.
+    pub parent: Option<u32>,
+    /// This commit's slice of [`History::changes`].
+    pub changes: std::ops::Range<u32>,
+}
+
+/// A path's content after one commit: a blob, or gone.
+#[derive(Debug, Clone, Copy)]
+pub struct Change {
+    /// Index into [`History::paths`].
+    pub path: u32,
+    /// Index into [`History::blobs`]; `None` when the path was deleted or stopped being a
+    /// regular file.
+    pub blob: Option<u32>,
+    /// The blob the path held before this commit, so that a secret counts only where a change
+    /// introduced it (not where a range merely edited a file that already held it).
+    pub before: Option<u32>,
+}
+
+/// The walked commits and the change log; small integers throughout so a long history costs
+/// megabytes, not patches.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Commits, parents before children.
+    pub commits: Vec<CommitNode>,
+    /// Every change of every commit, in commit order.
+    pub changes: Vec<Change>,
+    /// Interned paths.
+    pub paths: Vec<String>,
+    /// Interned blob ids.
+    pub blobs: Vec<Oid>,
+    /// Problems met on the way (broken refs, unreadable commits), one line each.
+    pub warnings: Vec<String>,
+    /// Submodule paths passed over.
+    pub submodules: Vec<String>,
+}
+
+/// Interning tables used while walking.
+#[derive(Default)]
+struct Interner {
+    paths: HashMap<String, u32>,
+    blobs: HashMap<Oid, u32>,
+    /// Blobs already handed to the scanner (a `before` blob is interned without being scanned).
+    announced: Vec<bool>,
+}
+
+impl Interner {
+    /// True the first time a blob is asked about.
+    fn announce(&mut self, blob: u32) -> bool {
+        let i = blob as usize;
+        if self.announced.len() <= i {
+            self.announced.resize(i + 1, false);
+        }
+        !std::mem::replace(&mut self.announced[i], true)
+    }
+}
+
+impl History {
+    fn path_id(&mut self, interner: &mut Interner, path: &str) -> u32 {
+        if let Some(&id) = interner.paths.get(path) {
+            return id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(path.to_string());
+        interner.paths.insert(path.to_string(), id);
+        id
+    }
+
+    /// Interns a blob and returns its index.
+    fn blob_id(&mut self, interner: &mut Interner, oid: Oid) -> u32 {
+        if let Some(&id) = interner.blobs.get(&oid) {
+            return id;
+        }
+        let id = self.blobs.len() as u32;
+        self.blobs.push(oid);
+        interner.blobs.insert(oid, id);
+        id
+    }
+}
+
+/// Resolves a revision to a commit id.
+fn resolve(repo: &Repository, rev: &str) -> Result<Oid, GitError> {
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map(|c| c.id())
+        .map_err(|e| GitError::BadRevision {
+            rev: rev.to_string(),
+            message: e.message().to_string(),
+        })
+}
+
+/// The commit ids to walk, in topological order, parents first.
+fn commit_order(
+    repo: &Repository,
+    sel: &Selection,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Oid>, GitError> {
+    let mut walk = repo
+        .revwalk()
+        .map_err(git_err("starting the commit walk"))?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .map_err(git_err("sorting the commit walk"))?;
+    if let Some(range) = &sel.range {
+        let (from, to) = range
+            .split_once("..")
+            .ok_or_else(|| GitError::BadRevision {
+                rev: range.clone(),
+                message: "a range is written A..B".into(),
+            })?;
+        let to = if to.is_empty() { "HEAD" } else { to };
+        walk.push(resolve(repo, to)?)
+            .map_err(git_err(format!("walking {to}")))?;
+        if !from.is_empty() {
+            walk.hide(resolve(repo, from)?)
+                .map_err(git_err(format!("walking {from}")))?;
+        }
+    } else if sel.branch.is_some() || sel.since.is_some() {
+        let tip = sel.branch.as_deref().unwrap_or("HEAD");
+        walk.push(resolve(repo, tip)?)
+            .map_err(git_err(format!("walking {tip}")))?;
+        if let Some(since) = &sel.since {
+            walk.hide(resolve(repo, since)?)
+                .map_err(git_err(format!("walking {since}")))?;
+        }
+    } else {
+        // every ref: branches, tags, remotes, stashes; a leak on an unmerged branch counts
+        let refs = repo.references().map_err(git_err("listing refs"))?;
+        let mut pushed = 0;
+        for r in refs {
+            let r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    warnings.push(format!("skipping a ref: {}", e.message()));
+                    continue;
+                }
+            };
+            let name = r.name().unwrap_or("(non-UTF-8 ref)").to_string();
+            match r.peel(ObjectType::Commit) {
+                Ok(obj) => {
+                    if walk.push(obj.id()).is_ok() {
+                        pushed += 1;
+                    }
+                }
+                // a tag of a tree or blob is not history; a broken ref is worth saying
+                Err(e) if e.code() == git2::ErrorCode::InvalidSpec => {}
+                Err(e) => warnings.push(format!("skipping ref {name}: {}", e.message())),
+            }
+        }
+        if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
+            if walk.push(head.id()).is_ok() {
+                pushed += 1;
+            }
+        }
+        if pushed == 0 {
+            return Ok(Vec::new());
+        }
+    }
+    let mut order = Vec::new();
+    for oid in walk {
+        match oid {
+            Ok(oid) => order.push(oid),
+            Err(e) => warnings.push(format!("commit walk: {}", e.message())),
+        }
+    }
+    Ok(order)
+}
+
+/// Walks the selected commits, recording what each changed; `on_new_blob(index, oid, path)`
+/// is called once for each blob the first time it appears.
+pub fn walk(
+    repo: &Repository,
+    sel: &Selection,
+    mut on_new_blob: impl FnMut(u32, Oid, &str),
+    mut on_commit: impl FnMut(),
+) -> Result<History, GitError> {
+    let mut history = History::default();
+    let order = commit_order(repo, sel, &mut history.warnings)?;
+    let index_of: HashMap<Oid, u32> = order
+        .iter()
+        .enumerate()
+        .map(|(i, oid)| (*oid, i as u32))
+        .collect();
+    let mut interner = Interner::default();
+    for oid in order {
+        on_commit();
+        let commit = match repo.find_commit(oid) {
+            Ok(c) => c,
+            Err(e) => {
+                history
+                    .warnings
+                    .push(format!("cannot read commit {oid}: {}", e.message()));
+                continue;
+            }
+        };
+        let parent_oid = commit.parent_id(0).ok();
+        let parent = parent_oid.and_then(|p| index_of.get(&p).copied());
+        // a parent outside the walk that exists (range boundary) is compared against, so only
+        // what the range introduced counts; a missing one (shallow clone) compares with nothing
+        let parent_tree = parent_oid.and_then(|p| repo.find_commit(p).and_then(|c| c.tree()).ok());
+        let tree = match commit.tree() {
+            Ok(t) => t,
+            Err(e) => {
+                history.warnings.push(format!(
+                    "cannot read the tree of commit {oid}: {}",
+                    e.message()
+                ));
+                continue;
+            }
+        };
+        let start = history.changes.len() as u32;
+        if let Err(e) = diff_trees(
+            repo,
+            parent_tree.as_ref(),
+            &tree,
+            &mut history,
+            &mut interner,
+            &mut on_new_blob,
+        ) {
+            history
+                .warnings
+                .push(format!("cannot diff commit {oid}: {e}"));
+        }
+        history.commits.push(CommitNode {
+            oid,
+            time: commit.time().seconds(),
+            parent,
+            changes: start..history.changes.len() as u32,
+        });
+    }
+    Ok(history)
+}
+
+/// Records the changes from `old` (none: the empty tree) to `new`.
+fn diff_trees(
+    repo: &Repository,
+    old: Option<&Tree>,
+    new: &Tree,
+    history: &mut History,
+    interner: &mut Interner,
+    on_new_blob: &mut impl FnMut(u32, Oid, &str),
+) -> Result<(), String> {
+    let mut opts = DiffOptions::new();
+    opts.ignore_submodules(false).include_typechange(true);
+    let diff = repo
+        .diff_tree_to_tree(old, Some(new), Some(&mut opts))
+        .map_err(|e| e.message().to_string())?;
+    record_deltas(&diff, history, interner, on_new_blob);
+    Ok(())
+}
+
+/// Turns a diff's deltas into change-log entries.
+fn record_deltas(
+    diff: &git2::Diff,
+    history: &mut History,
+    interner: &mut Interner,
+    on_new_blob: &mut impl FnMut(u32, Oid, &str),
+) {
+    for delta in diff.deltas() {
+        let new_file = delta.new_file();
+        let path_bytes = new_file
+            .path_bytes()
+            .or_else(|| delta.old_file().path_bytes())
+            .unwrap_or_default();
+        let path = String::from_utf8_lossy(path_bytes).into_owned();
+        let is_regular = |mode: FileMode| matches!(mode, FileMode::Blob | FileMode::BlobExecutable);
+        if new_file.mode() == FileMode::Commit {
+            if !history.submodules.contains(&path) {
+                history.submodules.push(path.clone());
+            }
+            continue;
+        }
+        let blob = match delta.status() {
+            Delta::Deleted => None,
+            _ if is_regular(new_file.mode()) && !new_file.id().is_zero() => {
+                let id = history.blob_id(interner, new_file.id());
+                if interner.announce(id) {
+                    on_new_blob(id, new_file.id(), &path);
+                }
+                Some(id)
+            }
+            _ => None,
+        };
+        let old_file = delta.old_file();
+        let before = (is_regular(old_file.mode()) && !old_file.id().is_zero())
+            .then(|| history.blob_id(interner, old_file.id()));
+        let path = history.path_id(interner, &path);
+        history.changes.push(Change { path, blob, before });
+    }
+}
+
+/// The staged changes as a one-commit history: HEAD's tree against the index. Deleted files
+/// are ignored; no history is walked and the working tree is never read.
+pub fn staged(
+    repo: &Repository,
+    mut on_new_blob: impl FnMut(u32, Oid, &str),
+) -> Result<History, GitError> {
+    let mut history = History::default();
+    let index = repo.index().map_err(git_err("reading the index"))?;
+    let head_tree = match repo.head() {
+        Ok(head) => Some(
+            head.peel_to_tree()
+                .map_err(git_err("reading HEAD's tree"))?,
+        ),
+        // an unborn branch (no commit yet): everything staged is new
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            None
+        }
+        Err(e) => return Err(git_err("reading HEAD")(e)),
+    };
+    let mut opts = DiffOptions::new();
+    opts.ignore_submodules(false).include_typechange(true);
+    let diff = repo
+        .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))
+        .map_err(git_err("comparing the index with HEAD"))?;
+    let mut interner = Interner::default();
+    record_deltas(&diff, &mut history, &mut interner, &mut on_new_blob);
+    history.commits.push(CommitNode {
+        oid: Oid::zero(),
+        time: 0,
+        parent: None,
+        changes: 0..history.changes.len() as u32,
+    });
+    Ok(history)
+}
+
+/// Metadata of a commit for reports.
+pub fn commit_info(repo: &Repository, oid: Oid) -> Option<crate::finding::CommitInfo> {
+    let c = repo.find_commit(oid).ok()?;
+    let author = c.author();
+    let when = author.when();
+    Some(crate::finding::CommitInfo {
+        id: oid.to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        date: rfc3339(when.seconds(), when.offset_minutes()),
+        summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
+    })
+}
+
+/// Formats a git timestamp as RFC 3339 in the author's own offset.
+pub fn rfc3339(secs: i64, offset_minutes: i32) -> String {
+    let local = secs + i64::from(offset_minutes) * 60;
+    let days = local.div_euclid(86_400);
+    let rem = local.rem_euclid(86_400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let off = offset_minutes.unsigned_abs();
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        off / 60,
+        off % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_formats_with_offset() {
+        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(rfc3339(1_700_000_000, 60), "2023-11-14T23:13:20+01:00");
+        assert_eq!(rfc3339(951_782_400, -300), "2000-02-28T19:00:00-05:00");
+        assert_eq!(rfc3339(1_709_208_000, 0), "2024-02-29T12:00:00+00:00");
+    }
+}

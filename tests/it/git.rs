@@ -1,0 +1,388 @@
+//! Git modes on real repositories built with the git CLI in a temp dir.
+
+use super::util::*;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command as Proc;
+
+/// A repository in a temp dir; every git call is isolated from the user's config.
+struct Repo {
+    tree: Tree,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let repo = Repo { tree: Tree::new() };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.tree.path()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        git_in(self.path(), args)
+    }
+
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Repo {
+        self.tree.write(rel, text);
+        self
+    }
+
+    /// Stages everything and commits as `author` at `date` (ISO 8601).
+    fn commit(&self, msg: &str, author: &str, date: &str) -> String {
+        self.git(&["add", "-A"]);
+        let out = Proc::new("git")
+            .current_dir(self.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", author)
+            .env(
+                "GIT_AUTHOR_EMAIL",
+                format!("{}@acme.example", author.to_lowercase()),
+            )
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_NAME", author)
+            .env("GIT_COMMITTER_EMAIL", "ci@acme.example")
+            .env("GIT_COMMITTER_DATE", date)
+            .args(["commit", "-q", "--allow-empty", "-m", msg])
+            .output()
+            .expect("git commit runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = Proc::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@acme.example")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@acme.example")
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn findings(r: &Run) -> Vec<Value> {
+    r.json()["findings"].as_array().cloned().unwrap_or_default()
+}
+
+fn date(day: u32) -> String {
+    format!("2024-03-{day:02}T09:30:00+02:00")
+}
+
+#[test]
+fn leak_added_then_removed_is_found_with_its_introducing_commit() {
+    let repo = Repo::new();
+    repo.write("README.md", "# sync\n");
+    repo.commit("initial", "Alice", &date(1));
+    repo.write("config/app.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    let introduced = repo.commit("add salesforce config", "Bob", &date(2));
+    repo.write("README.md", "# sync\nmore\n");
+    repo.commit("docs", "Alice", &date(3));
+    repo.git(&["rm", "-q", "config/app.env"]);
+    let removed = repo.commit("remove the secret", "Alice", &date(4));
+
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{f:?}");
+    let f = &f[0];
+    assert_eq!(f["path"], "config/app.env");
+    assert_eq!(f["rule"], "salesforce-consumer-secret");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(18))
+    );
+    assert_eq!(f["commit"]["id"], introduced.as_str());
+    assert_eq!(f["commit"]["author"], "Bob");
+    assert_eq!(f["commit"]["email"], "bob@acme.example");
+    assert_eq!(f["commit"]["date"], "2024-03-02T09:30:00+02:00");
+    assert_eq!(f["commit"]["summary"], "add salesforce config");
+    assert_eq!(f["first_seen"], introduced.as_str());
+    assert_ne!(
+        f["last_seen"],
+        removed.as_str(),
+        "the removing commit no longer carries it"
+    );
+    assert_eq!(f["occurrences"], 2);
+    assert_eq!(f["secret"], "EB4E…");
+    assert_eq!(r.json()["stats"]["commits"], 4);
+}
+
+#[test]
+fn leak_only_on_an_unmerged_side_branch_is_found() {
+    let repo = Repo::new();
+    repo.write("a.txt", "a\n");
+    repo.commit("initial", "Alice", &date(1));
+    repo.git(&["checkout", "-q", "-b", "feature/sync"]);
+    repo.write("sync.py", format!("import simple_salesforce\nsf = Salesforce(username='u@acme.example', password='{PW1}', security_token='{TOKEN1}')\n"));
+    let side = repo.commit("wip", "Carol", &date(2));
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("b.txt", "b\n");
+    repo.commit("main work", "Alice", &date(3));
+
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    let f = findings(&r);
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(f
+        .iter()
+        .all(|f| f["commit"]["id"] == side.as_str() && f["path"] == "sync.py"));
+    // the branch alone, and main alone
+    let r = run(
+        repo.path(),
+        &["history", "--branch", "feature/sync", "--format", "json"],
+    );
+    assert_eq!(findings(&r).len(), 2);
+    let r = run(
+        repo.path(),
+        &["history", "--branch", "main", "--format", "json"],
+    );
+    assert_eq!(findings(&r).len(), 0);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn same_secret_in_fifty_commits_is_one_finding_with_fifty_occurrences() {
+    let repo = Repo::new();
+    repo.write("sf.env", format!("SF_CLIENT_SECRET={HEX2}\nN=0\n"));
+    let first = repo.commit("c0", "Alice", &date(1));
+    for i in 1..50 {
+        // half the commits edit the leaky file (new blobs), half touch another file
+        if i % 2 == 0 {
+            repo.write("sf.env", format!("SF_CLIENT_SECRET={HEX2}\nN={i}\n"));
+        } else {
+            repo.write("other.txt", format!("{i}\n"));
+        }
+        repo.commit(
+            &format!("c{i}"),
+            "Alice",
+            &format!("2024-04-01T00:{i:02}:00+00:00"),
+        );
+    }
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["occurrences"], 50);
+    assert_eq!(f[0]["first_seen"], first.as_str());
+    // 25 versions of sf.env, 25 of other.txt: each unique blob scanned once
+    assert_eq!(r.json()["stats"]["files"], 50);
+}
+
+#[test]
+fn range_without_a_new_leak_passes_while_full_history_fails() {
+    let repo = Repo::new();
+    repo.write("app.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    let base = repo.commit("old leak", "Alice", &date(1));
+    repo.write("feature.py", "print('clean')\n");
+    repo.commit("feature", "Alice", &date(2));
+    // editing the file with the old leak does not make the range introduce it
+    repo.write(
+        "app.env",
+        format!("SF_CLIENT_SECRET={HEX1}\nSF_LOGIN_URL=https://login.salesforce.com\n"),
+    );
+    repo.commit("touch config", "Alice", &date(3));
+
+    assert_eq!(run(repo.path(), &["history"]).code, 1);
+    let range = format!("{base}..HEAD");
+    let r = run(
+        repo.path(),
+        &["history", "--range", &range, "--format", "json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(findings(&r).is_empty());
+    let r = run(
+        repo.path(),
+        &["history", "--since-commit", &base, "--format", "json"],
+    );
+    assert_eq!(r.code, 0);
+
+    repo.write("new.env", format!("SF_REFRESH_TOKEN={REFRESH1}\n"));
+    let leak = repo.commit("new leak", "Dave", &date(4));
+    let r = run(
+        repo.path(),
+        &["history", "--range", &range, "--format", "json"],
+    );
+    assert_eq!(r.code, 1);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["rule"], "salesforce-refresh-token");
+    assert_eq!(f[0]["commit"]["id"], leak.as_str());
+}
+
+#[test]
+fn bad_range_and_non_repository_are_exit_2_with_one_line() {
+    let repo = Repo::new();
+    repo.write("a.txt", "a\n");
+    repo.commit("initial", "Alice", &date(1));
+    let r = run(repo.path(), &["history", "--range", "nope..HEAD"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("nope") && r.stderr.trim().lines().count() == 1,
+        "{}",
+        r.stderr
+    );
+    let plain = Tree::new();
+    for cmd in ["history", "staged"] {
+        let r = run(plain.path(), &[cmd]);
+        assert_eq!(r.code, 2, "{cmd}");
+        assert!(r.stderr.contains("not a git repository"), "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1);
+    }
+}
+
+#[test]
+fn staged_scans_the_index_not_the_working_tree() {
+    let repo = Repo::new();
+    repo.write("README.md", "# x\n");
+    repo.commit("initial", "Alice", &date(1));
+
+    // only in the working tree: not reported
+    repo.write("wip.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    let r = run(repo.path(), &["staged", "--format", "json"]);
+    assert_eq!(r.code, 0);
+    assert!(findings(&r).is_empty());
+
+    // staged, then removed from the working tree: reported
+    repo.write("staged.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.git(&["add", "staged.env"]);
+    repo.write("staged.env", "SF_CLIENT_SECRET=\n");
+    let r = run(repo.path(), &["staged", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["path"], "staged.env");
+    assert!(f[0]["commit"].is_null());
+
+    // from a subfolder, discovery finds the repository
+    std::fs::create_dir_all(repo.path().join("deep/er")).expect("mkdir");
+    let r = run(
+        &repo.path().join("deep/er"),
+        &["staged", "--format", "json"],
+    );
+    assert_eq!(findings(&r).len(), 1);
+}
+
+#[test]
+fn staged_deletions_and_already_committed_secrets_are_not_reported() {
+    let repo = Repo::new();
+    repo.write("old.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    repo.write("gone.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.commit("initial", "Alice", &date(1));
+    repo.git(&["rm", "-q", "gone.env"]);
+    repo.write(
+        "old.env",
+        format!("SF_CLIENT_SECRET={HEX1}\nSF_LOGIN_URL=https://login.salesforce.com\n"),
+    );
+    repo.git(&["add", "old.env"]);
+    let r = run(repo.path(), &["staged", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(findings(&r).is_empty());
+}
+
+#[test]
+fn staged_works_before_the_first_commit() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    repo.git(&["add", "a.env"]);
+    assert_eq!(run(repo.path(), &["staged"]).code, 1);
+}
+
+#[test]
+fn missing_object_is_reported_and_the_rest_still_scanned() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    repo.write("b.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.commit("two leaks", "Alice", &date(1));
+    let blob = repo.git(&["rev-parse", "HEAD:a.env"]);
+    let object = repo
+        .path()
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    std::fs::remove_file(&object).expect("loose object exists");
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert!(
+        r.stderr.contains(&blob),
+        "names the missing object: {}",
+        r.stderr
+    );
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["path"], "b.env");
+    assert_eq!(r.json()["stats"]["errors"], 1);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn bare_and_shallow_clones_work_and_submodules_are_named() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    repo.commit("leak", "Alice", &date(1));
+    repo.write("b.txt", "b\n");
+    repo.commit("more", "Alice", &date(2));
+    let clones = Tree::new();
+    let src = format!("file://{}", repo.path().display());
+    git_in(clones.path(), &["clone", "-q", "--bare", &src, "bare.git"]);
+    let r = run(
+        &clones.path().join("bare.git"),
+        &["history", "--format", "json"],
+    );
+    assert_eq!(findings(&r).len(), 1, "{}", r.stderr);
+
+    git_in(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &src, "shallow"],
+    );
+    let r = run(
+        &clones.path().join("shallow"),
+        &["history", "--format", "json"],
+    );
+    assert!(r.stderr.contains("shallow"), "{}", r.stderr);
+    assert_eq!(findings(&r).len(), 1);
+
+    // a gitlink entry, as a submodule leaves in the tree
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{head},vendor/lib"),
+    ]);
+    // commit the index as it is (`add -A` would drop the gitlink: no checkout behind it)
+    repo.git(&["commit", "-q", "-m", "add submodule"]);
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert!(r.stderr.contains("submodule vendor/lib"), "{}", r.stderr);
+}
+
+#[test]
+fn history_output_never_contains_the_raw_secret() {
+    let repo = Repo::new();
+    repo.write(
+        "a.env",
+        format!("SF_CLIENT_SECRET={HEX1}\nSF_PASSWORD={PW1}\n"),
+    );
+    repo.commit("leak", "Alice", &date(1));
+    for format in ["human", "json"] {
+        let r = run(repo.path(), &["history", "--format", format]);
+        assert!(
+            !r.stdout.contains(HEX1) && !r.stdout.contains(PW1),
+            "{format}"
+        );
+    }
+}
