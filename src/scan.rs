@@ -224,6 +224,7 @@ pub struct GitOptions {
 /// then attributes findings to commits.
 pub fn run_git(matcher: &Matcher, opts: &GitOptions) -> Result<Outcome, git::GitError> {
     let started = Instant::now();
+    git::limit_memory();
     let repo = git::discover(&opts.repo)?;
     if repo.is_shallow() && !opts.quiet {
         eprintln!("sfleaks: note: shallow clone: scanning only the commits it has");

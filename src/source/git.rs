@@ -43,6 +43,30 @@ fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
     }
 }
 
+/// Bounds libgit2's memory for a scan: blobs are read once each, so caching them only holds
+/// memory (trees and commits stay cached, up to 128 MiB, since the diffs reuse them), and pack
+/// files are mapped in 32 MiB windows up to 128 MiB instead of libgit2's 64-bit defaults
+/// (1 GiB windows, several GiB in all).
+pub fn limit_memory() {
+    const WINDOW: usize = 32 << 20;
+    const MAPPED_LIMIT: usize = 128 << 20;
+    const CACHE: isize = 128 << 20;
+    // git does not re-hash objects on read either; a corrupt object still fails to inflate/parse
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: these only set process-wide libgit2 options; called before any repository is
+    // opened and before worker threads start, so nothing reads them concurrently.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(ObjectType::Blob, 0);
+        let _ = git2::opts::set_mwindow_size(WINDOW);
+        let _ = git2::opts::set_mwindow_mapped_limit(MAPPED_LIMIT);
+        // git2 has no wrapper for the object cache's total size (libgit2's default: 256 MiB)
+        libgit2_sys::git_libgit2_opts(
+            libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
+            CACHE,
+        );
+    }
+}
+
 /// Opens the repository at or above `path`, as git does.
 pub fn discover(path: &std::path::Path) -> Result<Repository, GitError> {
     Repository::discover(path).map_err(|e| {
