@@ -113,6 +113,7 @@ impl Matcher {
         }
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(&literals)?;
         Ok(Matcher {
             rules,
@@ -130,7 +131,9 @@ impl Matcher {
     fn triggered(&self, data: &[u8]) -> Vec<bool> {
         let mut on = vec![false; self.rules.rules.len()];
         let mut left = on.len();
-        for m in self.prefilter.find_overlapping_iter(data) {
+        // leftmost, non-overlapping: the fast (SIMD) search path; the keywords do not nest in
+        // one another, so no rule's keyword hides behind another's
+        for m in self.prefilter.find_iter(data) {
             for &ri in &self.keyword_rules[m.pattern().as_usize()] {
                 if !on[ri] {
                     on[ri] = true;
@@ -397,6 +400,18 @@ mod tests {
     const KEY: &str =
         "3MVG9W_uwlWXxdjm2IogKRDPfhIg8Ez9oP0ZV1YUgHNMqhQY_CIb27Mxm85v0eqHp2ERuLGQZl3NAcZCf_jCm";
     const HEX: &str = "EB4E60EBF4C74EFD7E3AD68D81A7175BCEDC132202CA138704B95AB5984BF248";
+
+    #[test]
+    fn builtin_keywords_do_not_nest() {
+        // the prefilter's leftmost search relies on it: a keyword inside another could hide
+        let set = RuleSet::builtin().expect("rules");
+        let kws: Vec<&String> = set.rules.iter().flat_map(|r| &r.keywords).collect();
+        for a in &kws {
+            for b in &kws {
+                assert!(a == b || !a.contains(b.as_str()), "'{b}' nests in '{a}'");
+            }
+        }
+    }
 
     #[test]
     fn blob_without_keywords_yields_nothing() {

@@ -5,7 +5,8 @@
 //! records a compact change log of interned paths and blobs. Each blob is announced once, the
 //! first time it appears, so it is scanned once however many commits carry it.
 
-use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort, Tree};
+use super::treediff::TreeDiff;
+use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
 use std::collections::HashMap;
 
 /// Why a repository could not be used at all.
@@ -43,27 +44,22 @@ fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
     }
 }
 
-/// Bounds libgit2's memory for a scan: blobs are read once each, so caching them only holds
-/// memory (trees and commits stay cached, up to 128 MiB, since the diffs reuse them), and pack
-/// files are mapped in 32 MiB windows up to 128 MiB instead of libgit2's 64-bit defaults
-/// (1 GiB windows, several GiB in all).
+/// Bounds libgit2's memory for a scan: no object cache (blobs are read once, and the tree
+/// diff keeps the few trees it reuses itself), pack files mapped in 32 MiB windows up to
+/// 128 MiB instead of libgit2's 64-bit defaults (1 GiB windows, several GiB in all), and no
+/// re-hashing of objects on read.
 pub fn limit_memory() {
     const WINDOW: usize = 32 << 20;
     const MAPPED_LIMIT: usize = 128 << 20;
-    const CACHE: isize = 128 << 20;
+    // the tree diff keeps the trees it needs; libgit2's object cache would only hold memory
+    git2::opts::enable_caching(false);
     // git does not re-hash objects on read either; a corrupt object still fails to inflate/parse
     git2::opts::strict_hash_verification(false);
     // SAFETY: these only set process-wide libgit2 options; called before any repository is
     // opened and before worker threads start, so nothing reads them concurrently.
     unsafe {
-        let _ = git2::opts::set_cache_object_limit(ObjectType::Blob, 0);
         let _ = git2::opts::set_mwindow_size(WINDOW);
         let _ = git2::opts::set_mwindow_mapped_limit(MAPPED_LIMIT);
-        // git2 has no wrapper for the object cache's total size (libgit2's default: 256 MiB)
-        libgit2_sys::git_libgit2_opts(
-            libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
-            CACHE,
-        );
     }
 }
 
@@ -284,8 +280,12 @@ pub fn walk(
         .map(|(i, oid)| (*oid, i as u32))
         .collect();
     let mut interner = Interner::default();
+    let mut differ = TreeDiff::new(repo);
+    // each walked commit's tree id: parents come first, so a child never re-reads its parent
+    let mut trees: Vec<Option<Oid>> = vec![None; order.len()];
     for oid in order {
         on_commit();
+        differ.next_commit();
         let commit = match repo.find_commit(oid) {
             Ok(c) => c,
             Err(e) => {
@@ -299,29 +299,29 @@ pub fn walk(
         let parent = parent_oid.and_then(|p| index_of.get(&p).copied());
         // a parent outside the walk that exists (range boundary) is compared against, so only
         // what the range introduced counts; a missing one (shallow clone) compares with nothing
-        let parent_tree = parent_oid.and_then(|p| repo.find_commit(p).and_then(|c| c.tree()).ok());
-        let tree = match commit.tree() {
-            Ok(t) => t,
-            Err(e) => {
-                history.warnings.push(format!(
-                    "cannot read the tree of commit {oid}: {}",
-                    e.message()
-                ));
-                continue;
-            }
+        let parent_tree = match parent {
+            Some(p) => trees[p as usize],
+            None => parent_oid.and_then(|p| repo.find_commit(p).ok().map(|c| c.tree_id())),
         };
+        trees[index_of[&oid] as usize] = Some(commit.tree_id());
         let start = history.changes.len() as u32;
-        if let Err(e) = diff_trees(
-            repo,
-            parent_tree.as_ref(),
-            &tree,
-            &mut history,
-            &mut interner,
-            &mut on_new_blob,
-        ) {
+        let mut deltas = Vec::new();
+        if let Err(e) = differ.diff(parent_tree, commit.tree_id(), &mut |d| deltas.push(d)) {
             history
                 .warnings
-                .push(format!("cannot diff commit {oid}: {e}"));
+                .push(format!("cannot diff commit {oid}: {}", e.message()));
+        }
+        for d in deltas {
+            let path = String::from_utf8_lossy(&d.path);
+            record(
+                &mut history,
+                &mut interner,
+                &path,
+                d.new,
+                d.old,
+                d.submodule,
+                &mut on_new_blob,
+            );
         }
         history.commits.push(CommitNode {
             oid,
@@ -333,61 +333,66 @@ pub fn walk(
     Ok(history)
 }
 
-/// Records the changes from `old` (none: the empty tree) to `new`.
-fn diff_trees(
-    repo: &Repository,
-    old: Option<&Tree>,
-    new: &Tree,
+/// Adds one path's change to the log, announcing its blob the first time it is seen.
+fn record(
     history: &mut History,
     interner: &mut Interner,
+    path: &str,
+    new: Option<Oid>,
+    old: Option<Oid>,
+    submodule: bool,
     on_new_blob: &mut impl FnMut(u32, Oid, &str),
-) -> Result<(), String> {
-    let mut opts = DiffOptions::new();
-    opts.ignore_submodules(false).include_typechange(true);
-    let diff = repo
-        .diff_tree_to_tree(old, Some(new), Some(&mut opts))
-        .map_err(|e| e.message().to_string())?;
-    record_deltas(&diff, history, interner, on_new_blob);
-    Ok(())
+) {
+    if submodule {
+        if !history.submodules.iter().any(|s| s == path) {
+            history.submodules.push(path.to_string());
+        }
+        return;
+    }
+    let blob = new.map(|oid| {
+        let id = history.blob_id(interner, oid);
+        if interner.announce(id) {
+            on_new_blob(id, oid, path);
+        }
+        id
+    });
+    let before = old.map(|oid| history.blob_id(interner, oid));
+    let path = history.path_id(interner, path);
+    history.changes.push(Change { path, blob, before });
 }
 
-/// Turns a diff's deltas into change-log entries.
+/// Turns a libgit2 diff's deltas (the index against HEAD) into change-log entries.
 fn record_deltas(
     diff: &git2::Diff,
     history: &mut History,
     interner: &mut Interner,
     on_new_blob: &mut impl FnMut(u32, Oid, &str),
 ) {
+    let regular = |f: &git2::DiffFile| {
+        (matches!(f.mode(), FileMode::Blob | FileMode::BlobExecutable) && !f.id().is_zero())
+            .then(|| f.id())
+    };
     for delta in diff.deltas() {
-        let new_file = delta.new_file();
+        let (new_file, old_file) = (delta.new_file(), delta.old_file());
         let path_bytes = new_file
             .path_bytes()
-            .or_else(|| delta.old_file().path_bytes())
+            .or_else(|| old_file.path_bytes())
             .unwrap_or_default();
-        let path = String::from_utf8_lossy(path_bytes).into_owned();
-        let is_regular = |mode: FileMode| matches!(mode, FileMode::Blob | FileMode::BlobExecutable);
-        if new_file.mode() == FileMode::Commit {
-            if !history.submodules.contains(&path) {
-                history.submodules.push(path.clone());
-            }
-            continue;
-        }
-        let blob = match delta.status() {
+        let path = String::from_utf8_lossy(path_bytes);
+        let new = match delta.status() {
             Delta::Deleted => None,
-            _ if is_regular(new_file.mode()) && !new_file.id().is_zero() => {
-                let id = history.blob_id(interner, new_file.id());
-                if interner.announce(id) {
-                    on_new_blob(id, new_file.id(), &path);
-                }
-                Some(id)
-            }
-            _ => None,
+            _ => regular(&new_file),
         };
-        let old_file = delta.old_file();
-        let before = (is_regular(old_file.mode()) && !old_file.id().is_zero())
-            .then(|| history.blob_id(interner, old_file.id()));
-        let path = history.path_id(interner, &path);
-        history.changes.push(Change { path, blob, before });
+        let submodule = new_file.mode() == FileMode::Commit;
+        record(
+            history,
+            interner,
+            &path,
+            new,
+            regular(&old_file),
+            submodule,
+            on_new_blob,
+        );
     }
 }
 

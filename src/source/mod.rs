@@ -4,6 +4,7 @@
 pub mod fs;
 pub mod git;
 pub mod stdin;
+pub mod treediff;
 
 /// Files whose first bytes hold a NUL are binary and skipped.
 pub const BINARY_SNIFF: usize = 8 * 1024;
