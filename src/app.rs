@@ -1,14 +1,16 @@
 //! Dispatches a parsed command line: builds the plan, runs it, prints the report and decides
 //! the exit code.
 
-use crate::cli::{Cli, Command, Format, RulesArgs, ScanArgs};
-use crate::config::{load_matcher, GitPlan, OutputPlan, ScanPlan};
+use crate::cli::{Cli, Command, ExplainArgs, Format, RulesArgs, ScanArgs};
+use crate::config::{load_matcher, Common, GitPlan, OutputPlan, ScanPlan};
 use crate::finding::{Finding, Severity};
-use crate::report::{self, Report};
+use crate::matcher::Matcher;
+use crate::report::{self, jsonl, Report};
 use crate::rules::check::check_examples;
-use crate::scan::{self, Outcome};
+use crate::scan::{self, Outcome, Post};
 use anyhow::{Context, Result};
 use std::io::{self, BufWriter, Write};
+use std::sync::Mutex;
 
 /// No finding at or above the failing severity.
 pub const EXIT_CLEAN: u8 = 0;
@@ -24,65 +26,116 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::History(args) => git_command(GitPlan::history(&args)?),
         Command::Staged(args) => git_command(GitPlan::staged(&args)?),
         Command::Rules(args) => rules_command(&args),
+        Command::Explain(args) => explain_command(&args),
+    }
+}
+
+/// Where the report goes: opened before the scan, so JSON Lines can stream into it.
+struct Sink {
+    out: Mutex<Box<dyn Write + Send>>,
+    /// Set once a write failed; a closed pipe ends output quietly.
+    failed: Mutex<Option<io::Error>>,
+}
+
+impl Sink {
+    fn open(output: &OutputPlan) -> Result<Sink> {
+        let out: Box<dyn Write + Send> = match &output.file {
+            Some(path) => Box::new(BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write report to {}", path.display()))?,
+            )),
+            None => Box::new(BufWriter::new(io::stdout())),
+        };
+        Ok(Sink {
+            out: Mutex::new(out),
+            failed: Mutex::new(None),
+        })
+    }
+
+    fn write(&self, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) {
+        let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
+        if failed.is_some() {
+            return;
+        }
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = f(&mut **out) {
+            *failed = Some(e);
+        }
+    }
+
+    fn finish(self, output: &OutputPlan) -> Result<()> {
+        let mut out = self.out.into_inner().unwrap_or_else(|p| p.into_inner());
+        let failed = self.failed.into_inner().unwrap_or_else(|p| p.into_inner());
+        match failed.map_or_else(|| out.flush(), Err) {
+            Ok(()) => Ok(()),
+            // `sfleaks scan | head` closes the pipe: not an error
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && output.file.is_none() => Ok(()),
+            Err(e) => Err(e).context(match &output.file {
+                Some(p) => format!("cannot write report to {}", p.display()),
+                None => "cannot write report to standard output".to_string(),
+            }),
+        }
     }
 }
 
 fn scan_command(args: &ScanArgs) -> Result<u8> {
     let plan = ScanPlan::from_args(args)?;
+    let sink = Sink::open(&plan.common.output)?;
+    let show = plan.common.output.show_secrets;
+    let stream = |f: &Finding| sink.write(|w| jsonl::write_line(w, f, show));
+    let streaming = plan.common.output.format == Format::Jsonl;
+    let post = Post {
+        filter: &plan.common.filter,
+        show_suppressed: plan.common.output.show_suppressed,
+        stream: streaming.then_some(&stream as &(dyn Fn(&Finding) + Sync)),
+    };
     let outcome = scan::run(
-        &plan.matcher,
+        &plan.common.matcher,
         &plan.inputs,
-        plan.output.show_suppressed,
-        plan.output.quiet,
+        &post,
+        plan.common.output.quiet,
     );
-    finish(&plan.output, &outcome, plan.fail_on)
+    finish(&plan.common, &outcome, sink, streaming)
 }
 
 fn git_command(plan: GitPlan) -> Result<u8> {
-    let outcome = scan::run_git(&plan.matcher, &plan.git)?;
-    finish(&plan.output, &outcome, plan.fail_on)
+    let sink = Sink::open(&plan.common.output)?;
+    let post = Post {
+        filter: &plan.common.filter,
+        show_suppressed: plan.common.output.show_suppressed,
+        stream: None,
+    };
+    let outcome = scan::run_git(&plan.common.matcher, &plan.git, &post)?;
+    finish(&plan.common, &outcome, sink, false)
 }
 
-/// Prints the report and the summary, and returns the exit code for the findings.
-pub fn finish(output: &OutputPlan, outcome: &Outcome, fail_on: Severity) -> Result<u8> {
-    let report = Report {
-        findings: &outcome.findings,
-        stats: &outcome.stats,
-        show_secrets: output.show_secrets,
-    };
-    let printer = report::printer(output.format, output.color);
-    match &output.file {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot write report to {}", path.display()))?;
-            let mut w = BufWriter::new(file);
-            printer
-                .print(&report, &mut w)
-                .and_then(|()| w.flush())
-                .with_context(|| format!("cannot write report to {}", path.display()))?;
-        }
-        None => {
-            let stdout = io::stdout();
-            let mut w = BufWriter::new(stdout.lock());
-            if let Err(e) = printer.print(&report, &mut w).and_then(|()| w.flush()) {
-                // a closed pipe (`sfleaks scan | head`) ends output quietly
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    return Err(e).context("cannot write report to standard output");
-                }
-            }
-        }
+/// Prints the report (unless it was streamed) and the summary; returns the exit code.
+fn finish(common: &Common, outcome: &Outcome, sink: Sink, streamed: bool) -> Result<u8> {
+    let output = &common.output;
+    if !streamed {
+        let report = Report {
+            findings: &outcome.findings,
+            stats: &outcome.stats,
+            show_secrets: output.show_secrets,
+            rules: common.matcher.rules(),
+            root: outcome.root.as_deref(),
+            vcs: outcome.vcs.as_ref(),
+        };
+        let printer = report::printer(output.format, output.color);
+        sink.write(|w| printer.print(&report, w));
     }
+    sink.finish(output)?;
     if !output.quiet {
         eprintln!("{}", report::summary(&outcome.findings, &outcome.stats));
     }
-    Ok(exit_code(&outcome.findings, fail_on))
+    Ok(exit_code(&outcome.findings, common.fail_on))
 }
 
 /// 1 when an unsuppressed finding is at or above `fail_on`, else 0.
 pub fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {
     if findings
         .iter()
-        .any(|f| !f.suppressed && f.severity >= fail_on)
+        .any(|f| !f.is_suppressed() && f.severity >= fail_on)
     {
         EXIT_FINDINGS
     } else {
@@ -90,53 +143,47 @@ pub fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {
     }
 }
 
-fn rules_command(args: &RulesArgs) -> Result<u8> {
-    let matcher = load_matcher(&args.rules)?;
+/// Runs `body` against buffered stdout; a closed pipe is not an error.
+fn to_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<u8>) -> Result<u8> {
     let mut out = BufWriter::new(io::stdout().lock());
-    let result = if args.check {
-        let failures = check_examples(&matcher);
-        let mut r = Ok(());
-        for f in &failures {
-            r = r.and_then(|()| writeln!(out, "{} ({}): {}", f.rule, f.source, f.message));
-        }
-        let n = matcher.rules().rules.len();
-        r = r.and_then(|()| {
-            writeln!(
-                out,
-                "{} passed, {} failed",
-                n - failures
-                    .iter()
-                    .map(|f| &f.rule)
-                    .collect::<std::collections::HashSet<_>>()
-                    .len(),
-                failures.len()
-            )
-        });
-        r.map(|()| {
-            if failures.is_empty() {
-                EXIT_CLEAN
-            } else {
-                EXIT_FINDINGS
-            }
-        })
-    } else {
-        list_rules(&matcher, args.format, &mut out).map(|()| EXIT_CLEAN)
-    };
-    match result.and_then(|code| out.flush().map(|()| code)) {
+    match body(&mut out).and_then(|code| out.flush().map(|()| code)) {
         Ok(code) => Ok(code),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(EXIT_CLEAN),
         Err(e) => Err(e).context("cannot write to standard output"),
     }
 }
 
-fn list_rules(
-    matcher: &crate::matcher::Matcher,
-    format: Format,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn rules_command(args: &RulesArgs) -> Result<u8> {
+    let matcher = load_matcher(&args.rules)?;
+    to_stdout(|out| {
+        if args.check {
+            let failures = check_examples(&matcher);
+            for f in &failures {
+                writeln!(out, "{} ({}): {}", f.rule, f.source, f.message)?;
+            }
+            let failing: std::collections::HashSet<_> = failures.iter().map(|f| &f.rule).collect();
+            let n = matcher.rules().rules.len();
+            writeln!(
+                out,
+                "{} passed, {} failed",
+                n - failing.len(),
+                failing.len()
+            )?;
+            Ok(if failures.is_empty() {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            })
+        } else {
+            list_rules(&matcher, args.format, out).map(|()| EXIT_CLEAN)
+        }
+    })
+}
+
+fn list_rules(matcher: &Matcher, format: Format, out: &mut dyn Write) -> io::Result<()> {
     let rules = &matcher.rules().rules;
     match format {
-        Format::Json => {
+        Format::Json | Format::Jsonl | Format::Sarif => {
             let list: Vec<_> = rules
                 .iter()
                 .map(|r| {
@@ -166,4 +213,50 @@ fn list_rules(
             Ok(())
         }
     }
+}
+
+fn explain_command(args: &ExplainArgs) -> Result<u8> {
+    let matcher = load_matcher(&args.rules)?;
+    let set = matcher.rules();
+    let Some(rule) = set.rule(&args.rule) else {
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        anyhow::bail!("unknown rule '{}' (rules: {})", args.rule, ids.join(", "));
+    };
+    to_stdout(|out| {
+        writeln!(out, "{} ({})", rule.id, rule.name)?;
+        writeln!(out, "severity: {}", rule.severity)?;
+        for e in &rule.escalate {
+            let when: Vec<&str> = e
+                .when_any
+                .iter()
+                .map(|&i| set.signals[i].id.as_str())
+                .collect();
+            writeln!(
+                out,
+                "  raised to {} when near: {} ({})",
+                e.severity,
+                when.join(", "),
+                e.reason
+            )?;
+        }
+        writeln!(out, "\nWhat it finds:\n  {}", rule.description)?;
+        if !rule.why.is_empty() {
+            writeln!(out, "\nWhy it matters:\n  {}", rule.why)?;
+        }
+        writeln!(out, "\nHow to fix it:\n  {}", rule.remediation)?;
+        let ties: std::collections::BTreeSet<&str> = rule
+            .patterns
+            .iter()
+            .flat_map(|p| p.requires_any.iter().map(|&i| set.signals[i].id.as_str()))
+            .collect();
+        if !ties.is_empty() {
+            let ties: Vec<&str> = ties.into_iter().collect();
+            writeln!(out, "\nTied to Salesforce by: {}", ties.join(", "))?;
+        }
+        writeln!(
+            out,
+            "\nSuppress one finding with a `sfleaks:allow` comment on its line."
+        )?;
+        Ok(EXIT_CLEAN)
+    })
 }

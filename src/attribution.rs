@@ -151,7 +151,7 @@ mod tests {
             rationale: String::new(),
             evidence: vec![],
             remediation: String::new(),
-            suppressed: false,
+            suppressed: None,
             first_seen: None,
             last_seen: None,
             occurrences: None,

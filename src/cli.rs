@@ -24,6 +24,8 @@ pub enum Command {
     Staged(StagedArgs),
     /// List the rules in force (with --check, test them against their examples).
     Rules(RulesArgs),
+    /// Explain a rule: what it finds, why it matters, how to fix it.
+    Explain(ExplainArgs),
 }
 
 /// Output formats.
@@ -33,6 +35,10 @@ pub enum Format {
     Human,
     /// One JSON document: {"version": 1, "findings": [...], "stats": {...}}.
     Json,
+    /// One JSON finding per line, streamed as found.
+    Jsonl,
+    /// SARIF 2.1.0, for code scanning dashboards.
+    Sarif,
 }
 
 /// When to colour human output.
@@ -58,9 +64,15 @@ pub struct OutputArgs {
     /// Print secret values in full (they are redacted by default).
     #[arg(long)]
     pub show_secrets: bool,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_name = "SEVERITY", default_value = "high")]
-    pub fail_on: String,
+    /// Exit 1 when a finding is at or above this severity [default: high].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Hide findings whose fingerprint is in this earlier report (JSON, JSON Lines or SARIF).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Config file [default: .sfleaks.toml at the scan root, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Also list findings hidden by an inline allow comment.
     #[arg(long)]
     pub show_suppressed: bool,
@@ -78,9 +90,9 @@ pub struct OutputArgs {
 /// Limits shared by every scanning subcommand.
 #[derive(Debug, Args)]
 pub struct LimitArgs {
-    /// Skip files larger than this (bytes, or with K, M, G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "100M")]
-    pub max_file_size: String,
+    /// Skip files larger than this (bytes, or with K, M, G suffix) [default: 100M].
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -138,6 +150,17 @@ pub struct StagedArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `sfleaks explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. salesforce-consumer-secret.
+    #[arg(value_name = "RULE_ID")]
+    pub rule: String,
+    /// Extra rule file(s) to load beside the built-in pack.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// `sfleaks rules`.

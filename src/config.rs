@@ -1,16 +1,22 @@
-//! Turns parsed arguments into a plan: validates values, loads the rules, builds the matcher
-//! and the list of inputs. Everything a run needs is decided here, before any byte is read.
+//! Turns parsed arguments into a plan: reads the config file, validates values (command-line
+//! options override the file), loads the rules, builds the matcher, the filter and the list of
+//! inputs. Everything a run needs is decided here, before any byte is read.
 
 use crate::cli::{ColorChoice, Format, HistoryArgs, LimitArgs, OutputArgs, ScanArgs, StagedArgs};
+use crate::configfile::{self, Loaded};
 use crate::finding::Severity;
 use crate::matcher::Matcher;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, BUILTIN};
 use crate::scan::{GitOptions, GitTarget, Input};
 use crate::source::fs::WalkOptions;
 use crate::source::git::Selection;
+use crate::suppress::{load_baseline, Filter};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+/// Default `--max-file-size`.
+pub const DEFAULT_MAX_FILE_SIZE: &str = "100M";
 
 /// How and where to print.
 #[derive(Debug, Clone)]
@@ -29,62 +35,113 @@ pub struct OutputPlan {
     pub quiet: bool,
 }
 
-/// Everything `sfleaks scan` needs.
+/// What every scanning command shares: rules, filter, output, threshold and limits.
 #[derive(Debug)]
-pub struct ScanPlan {
+pub struct Common {
     /// The compiled rules.
     pub matcher: Matcher,
-    /// What to read.
-    pub inputs: Vec<Input>,
+    /// Baseline and allowlist.
+    pub filter: Filter,
     /// How to report.
     pub output: OutputPlan,
     /// Lowest severity that makes the exit code 1.
     pub fail_on: Severity,
+    /// Skip files larger than this many bytes.
+    pub max_file_size: u64,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+}
+
+impl Common {
+    /// Reads the config file (explicit, or `.sfleaks.toml` in `root`) and resolves every
+    /// shared option: command line first, then the file, then the defaults.
+    fn new(root: &Path, limits: &LimitArgs, out: &OutputArgs) -> Result<Common> {
+        let cfg = configfile::load(out.config.as_deref(), root)?;
+        let fail_on = match &out.fail_on {
+            Some(s) => s.parse().map_err(|e| anyhow!("--fail-on: {e}"))?,
+            None => match &cfg {
+                Some(c) => c.fail_on()?.unwrap_or(Severity::High),
+                None => Severity::High,
+            },
+        };
+        let max_file_size = match (&limits.max_file_size, &cfg) {
+            (Some(s), _) => parse_size(s).map_err(|e| anyhow!("--max-file-size: {e}"))?,
+            (None, Some(c)) => match &c.config.max_file_size {
+                Some(s) => parse_size(s).map_err(|e| c.error("max-file-size", e))?,
+                None => parse_size(DEFAULT_MAX_FILE_SIZE).map_err(|e| anyhow!(e))?,
+            },
+            (None, None) => parse_size(DEFAULT_MAX_FILE_SIZE).map_err(|e| anyhow!(e))?,
+        };
+        let mut filter = Filter::default();
+        if let Some(c) = &cfg {
+            let a = &c.config.allowlist;
+            filter = filter
+                .with_allowlist(&absolute(&c.dir), &a.paths, &a.values, &a.regexes)
+                .map_err(|e| anyhow!("config {}: {e}", c.file.display()))?;
+        }
+        if let Some(b) = &out.baseline {
+            filter = filter.with_baseline(load_baseline(b).map_err(|e| anyhow!(e))?);
+        }
+        Ok(Common {
+            matcher: build_matcher(&out.rules, cfg.as_ref())?,
+            filter,
+            output: output_plan(out),
+            fail_on,
+            max_file_size,
+            threads: limits.threads.unwrap_or(0),
+        })
+    }
+}
+
+/// Everything `sfleaks scan` needs.
+#[derive(Debug)]
+pub struct ScanPlan {
+    /// Shared options.
+    pub common: Common,
+    /// What to read.
+    pub inputs: Vec<Input>,
 }
 
 impl ScanPlan {
     /// Validates `sfleaks scan` arguments and builds the plan.
     pub fn from_args(args: &ScanArgs) -> Result<ScanPlan> {
-        let (max_file_size, threads) = limits(&args.limits)?;
+        for path in args.paths.iter().filter(|p| p.as_os_str() != "-") {
+            check_path(path)?;
+        }
+        // the scan root holds the config file: the one directory scanned, else here
+        let root = match args.paths.as_slice() {
+            [one] if one.is_dir() => one.clone(),
+            _ => PathBuf::from("."),
+        };
+        let common = Common::new(&root, &args.limits, &args.output)?;
         let mut inputs = Vec::new();
         let mut roots = Vec::new();
         for path in &args.paths {
             if path.as_os_str() == "-" {
-                inputs.push(Input::Stdin(max_file_size));
-                continue;
+                inputs.push(Input::Stdin(common.max_file_size));
+            } else {
+                roots.push(path.clone());
             }
-            check_path(path)?;
-            roots.push(path.clone());
         }
         if !roots.is_empty() {
             inputs.push(Input::Walk(WalkOptions {
                 paths: roots,
                 no_ignore: args.no_ignore,
-                max_file_size,
-                threads,
+                max_file_size: common.max_file_size,
+                threads: common.threads,
             }));
         }
-        let (output, fail_on) = output_plan(&args.output)?;
-        Ok(ScanPlan {
-            matcher: load_matcher(&args.output.rules)?,
-            inputs,
-            output,
-            fail_on,
-        })
+        Ok(ScanPlan { common, inputs })
     }
 }
 
 /// Everything `sfleaks history` and `sfleaks staged` need.
 #[derive(Debug)]
 pub struct GitPlan {
-    /// The compiled rules.
-    pub matcher: Matcher,
+    /// Shared options.
+    pub common: Common,
     /// What to read.
     pub git: GitOptions,
-    /// How to report.
-    pub output: OutputPlan,
-    /// Lowest severity that makes the exit code 1.
-    pub fail_on: Severity,
 }
 
 impl GitPlan {
@@ -106,63 +163,80 @@ impl GitPlan {
     fn new(
         repo: &Path,
         target: GitTarget,
-        limit_args: &LimitArgs,
+        limits: &LimitArgs,
         out: &OutputArgs,
     ) -> Result<GitPlan> {
-        let (max_file_size, threads) = limits(limit_args)?;
         check_path(repo)?;
-        let (output, fail_on) = output_plan(out)?;
-        Ok(GitPlan {
-            matcher: load_matcher(&out.rules)?,
-            git: GitOptions {
-                repo: repo.to_path_buf(),
-                target,
-                max_file_size,
-                threads,
-                show_suppressed: output.show_suppressed,
-                quiet: output.quiet,
-                progress: !output.quiet && std::io::stderr().is_terminal(),
-            },
-            output,
-            fail_on,
-        })
+        // the config file sits at the top of the work tree; a path that is not a repository
+        // is reported by the scan itself
+        let root = git2::Repository::discover(repo)
+            .ok()
+            .and_then(|r| r.workdir().map(Path::to_path_buf))
+            .unwrap_or_else(|| repo.to_path_buf());
+        let common = Common::new(&root, limits, out)?;
+        let git = GitOptions {
+            repo: repo.to_path_buf(),
+            target,
+            max_file_size: common.max_file_size,
+            threads: common.threads,
+            quiet: common.output.quiet,
+            progress: !common.output.quiet && std::io::stderr().is_terminal(),
+        };
+        Ok(GitPlan { common, git })
     }
 }
 
-fn limits(args: &LimitArgs) -> Result<(u64, usize)> {
-    let max = parse_size(&args.max_file_size).map_err(|e| anyhow!("--max-file-size: {e}"))?;
-    Ok((max, args.threads.unwrap_or(0)))
+/// Loads the built-in rules plus extra files (no config file) and builds the matcher.
+pub fn load_matcher(extra: &[PathBuf]) -> Result<Matcher> {
+    build_matcher(extra, None)
 }
 
-/// Loads the built-in rules plus extra files and builds the matcher.
-pub fn load_matcher(extra: &[PathBuf]) -> Result<Matcher> {
-    let extra: Vec<&Path> = extra.iter().map(PathBuf::as_path).collect();
-    let rules = RuleSet::load(&extra)?;
+/// Loads the built-in rules, the config file's extra and inline rules, then `--rules` files,
+/// drops the config's disabled rules, and builds the matcher.
+fn build_matcher(extra: &[PathBuf], cfg: Option<&Loaded>) -> Result<Matcher> {
+    let mut texts: Vec<(String, String)> = BUILTIN
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    let mut files: Vec<PathBuf> = Vec::new();
+    if let Some(c) = cfg {
+        files.extend(c.config.extra_rules.iter().map(|p| c.dir.join(p)));
+    }
+    files.extend(extra.iter().cloned());
+    for path in &files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read rules file {}", path.display()))?;
+        texts.push((path.display().to_string(), text));
+    }
+    if let Some(c) = cfg {
+        if let Some(inline) = c.inline_rules()? {
+            texts.push((c.file.display().to_string(), inline));
+        }
+    }
+    let mut rules = RuleSet::from_texts(&texts)?;
+    if let Some(c) = cfg {
+        rules
+            .disable(&c.config.disabled_rules)
+            .map_err(|e| c.error("disabled-rules", e))?;
+    }
     Matcher::new(rules).context("building the keyword prefilter")
 }
 
-fn output_plan(args: &OutputArgs) -> Result<(OutputPlan, Severity)> {
-    let fail_on: Severity = args
-        .fail_on
-        .parse()
-        .map_err(|e| anyhow!("--fail-on: {e}"))?;
+fn output_plan(args: &OutputArgs) -> OutputPlan {
     let color = use_color(
         args.color,
         args.output.is_some(),
         std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         std::io::stdout().is_terminal(),
     );
-    Ok((
-        OutputPlan {
-            format: args.format,
-            file: args.output.clone(),
-            show_secrets: args.show_secrets,
-            show_suppressed: args.show_suppressed,
-            color,
-            quiet: args.quiet,
-        },
-        fail_on,
-    ))
+    OutputPlan {
+        format: args.format,
+        file: args.output.clone(),
+        show_secrets: args.show_secrets,
+        show_suppressed: args.show_suppressed,
+        color,
+        quiet: args.quiet,
+    }
 }
 
 /// Colour only for a terminal on stdout, never into a file, never when NO_COLOR is set
@@ -173,6 +247,10 @@ fn use_color(choice: ColorChoice, to_file: bool, no_color_env: bool, stdout_tty:
         ColorChoice::Never => false,
         ColorChoice::Auto => !to_file && !no_color_env && stdout_tty,
     }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn check_path(path: &Path) -> Result<()> {

@@ -68,6 +68,18 @@ impl FromStr for Severity {
     }
 }
 
+/// Why a finding is hidden from the report (it still counts in the stats).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Suppression {
+    /// An allow comment on the line or the line before (`sfleaks:allow`, `gitleaks:allow`, ...).
+    Inline,
+    /// Its fingerprint is in the `--baseline` report.
+    Baseline,
+    /// The config file's allowlist covers its path or value.
+    Allowlist,
+}
+
 /// One piece of context that tied a value to Salesforce or raised its severity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
@@ -139,8 +151,8 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// What to do about it.
     pub remediation: String,
-    /// Set when an inline allow comment covers this finding.
-    pub suppressed: bool,
+    /// Set when an allow comment, the baseline or the allowlist hides this finding.
+    pub suppressed: Option<Suppression>,
     /// History scans: the oldest commit carrying this secret at this path.
     pub first_seen: Option<String>,
     /// History scans: the newest commit carrying it.
@@ -150,6 +162,11 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// True when something hides this finding from the report.
+    pub fn is_suppressed(&self) -> bool {
+        self.suppressed.is_some()
+    }
+
     /// The secret as printed: in full with `show`, redacted otherwise.
     pub fn shown_secret(&self, show: bool) -> String {
         if show {

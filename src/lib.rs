@@ -7,6 +7,7 @@ pub mod app;
 pub mod attribution;
 pub mod cli;
 pub mod config;
+pub mod configfile;
 pub mod filekind;
 pub mod finding;
 pub mod lines;

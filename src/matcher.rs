@@ -5,7 +5,7 @@
 //! scope context (config file or code) and to label findings.
 
 use crate::filekind::FileKind;
-use crate::finding::{fingerprint, Evidence, Finding, Severity};
+use crate::finding::{fingerprint, Evidence, Finding, Severity, Suppression};
 use crate::lines::LineIndex;
 use crate::placeholder::{is_placeholder, looks_like_expression};
 use crate::rules::{Pattern, Rule, RuleSet};
@@ -300,7 +300,7 @@ impl Matcher {
         evidence.sort_by(|a, b| a.0.line.cmp(&b.0.line).then(a.0.kind.cmp(&b.0.kind)));
 
         let previous = (line > 1).then(|| ctx.line_bytes(line - 1));
-        let suppressed = is_allowed(&data[line_range], previous);
+        let suppressed = is_allowed(&data[line_range], previous).then_some(Suppression::Inline);
         let message = match &key {
             Some(k) => format!("{} in `{}`", rule.name, k),
             None => rule.name.clone(),
@@ -456,7 +456,7 @@ mod tests {
     fn inline_allow_marks_finding_suppressed() {
         let text = format!("SF_CLIENT_SECRET={HEX} # sfleaks:allow\n");
         let f = matcher().find(text.as_bytes(), "a.sh");
-        assert!(f[0].suppressed);
+        assert_eq!(f[0].suppressed, Some(Suppression::Inline));
     }
 
     #[test]

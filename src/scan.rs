@@ -2,12 +2,13 @@
 //! findings are collected, counted and sorted for the report.
 
 use crate::attribution;
-use crate::finding::Finding;
+use crate::finding::{Finding, Suppression};
 use crate::matcher::Matcher;
 use crate::progress::{Counters, Progress};
 use crate::source::{self, git, Sink, Skip};
+use crate::suppress::Filter;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -29,8 +30,12 @@ pub struct Stats {
     pub skipped_large: u64,
     /// Could not be read.
     pub errors: u64,
-    /// Findings hidden by an inline allow.
+    /// Findings hidden by an inline allow comment.
     pub suppressed: u64,
+    /// Findings hidden because the `--baseline` report has them.
+    pub baselined: u64,
+    /// Findings hidden by the config allowlist.
+    pub allowlisted: u64,
     /// Wall time of the scan.
     pub elapsed_ms: u64,
 }
@@ -42,6 +47,41 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Counters.
     pub stats: Stats,
+    /// Directory paths are relative to (the working directory, or the repository's).
+    pub root: Option<PathBuf>,
+    /// The repository, for reports that name it (SARIF's version control provenance).
+    pub vcs: Option<Vcs>,
+}
+
+/// The repository a history scan read.
+#[derive(Debug, Clone)]
+pub struct Vcs {
+    /// The origin remote's URL, without any credentials in it.
+    pub repository_uri: String,
+    /// HEAD's commit id.
+    pub revision: String,
+}
+
+/// What happens to findings between the matcher and the report.
+pub struct Post<'a> {
+    /// Baseline and allowlist.
+    pub filter: &'a Filter,
+    /// Keep suppressed findings (marked) in the report.
+    pub show_suppressed: bool,
+    /// Called with each reportable finding as soon as it is found (JSON Lines streaming).
+    pub stream: Option<&'a (dyn Fn(&Finding) + Sync)>,
+}
+
+impl Post<'_> {
+    /// Applies the filter and streams the finding if it is to be reported.
+    fn take(&self, f: &mut Finding) {
+        self.filter.apply(f);
+        if let Some(stream) = self.stream {
+            if self.show_suppressed || !f.is_suppressed() {
+                stream(f);
+            }
+        }
+    }
 }
 
 /// Where a scan reads from.
@@ -115,6 +155,8 @@ impl Tally {
             skipped_large: large,
             errors,
             suppressed: 0,
+            baselined: 0,
+            allowlisted: 0,
             elapsed_ms: started.elapsed().as_millis() as u64,
         }
     }
@@ -128,6 +170,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A sink that matches every file and keeps the findings; shared by all walker threads.
 struct Collector<'m> {
     matcher: &'m Matcher,
+    post: &'m Post<'m>,
     findings: Mutex<Vec<Finding>>,
     tally: Tally,
 }
@@ -135,8 +178,9 @@ struct Collector<'m> {
 impl Sink for Collector<'_> {
     fn blob(&self, path: &str, data: &[u8]) {
         self.tally.scanned(data.len());
-        let found = self.matcher.find(data, path);
+        let mut found = self.matcher.find(data, path);
         if !found.is_empty() {
+            found.iter_mut().for_each(|f| self.post.take(f));
             lock(&self.findings).extend(found);
         }
     }
@@ -147,10 +191,11 @@ impl Sink for Collector<'_> {
 }
 
 /// Scans files, directories and stdin; returns the sorted findings and the counters.
-pub fn run(matcher: &Matcher, inputs: &[Input], show_suppressed: bool, quiet: bool) -> Outcome {
+pub fn run(matcher: &Matcher, inputs: &[Input], post: &Post, quiet: bool) -> Outcome {
     let started = Instant::now();
     let collector = Collector {
         matcher,
+        post,
         findings: Mutex::new(Vec::new()),
         tally: Tally::new(quiet, Arc::new(Counters::default())),
     };
@@ -170,16 +215,26 @@ pub fn run(matcher: &Matcher, inputs: &[Input], show_suppressed: bool, quiet: bo
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
     Outcome {
-        findings: settle(findings, show_suppressed, &mut stats),
+        findings: settle(findings, post.show_suppressed, &mut stats),
         stats,
+        root: std::env::current_dir().ok(),
+        vcs: None,
     }
 }
 
-/// Counts suppressed findings, drops them unless asked, and sorts.
+/// Counts suppressed findings by reason, drops them unless asked, and sorts.
 fn settle(mut findings: Vec<Finding>, show_suppressed: bool, stats: &mut Stats) -> Vec<Finding> {
-    stats.suppressed = findings.iter().filter(|f| f.suppressed).count() as u64;
+    let count = |why| {
+        findings
+            .iter()
+            .filter(|f| f.suppressed == Some(why))
+            .count() as u64
+    };
+    stats.suppressed = count(Suppression::Inline);
+    stats.baselined = count(Suppression::Baseline);
+    stats.allowlisted = count(Suppression::Allowlist);
     if !show_suppressed {
-        findings.retain(|f| !f.suppressed);
+        findings.retain(|f| !f.is_suppressed());
     }
     sort_findings(&mut findings);
     findings
@@ -212,8 +267,6 @@ pub struct GitOptions {
     pub max_file_size: u64,
     /// Worker threads (0 = one per core).
     pub threads: usize,
-    /// Keep findings hidden by inline allows.
-    pub show_suppressed: bool,
     /// No warnings on stderr.
     pub quiet: bool,
     /// Draw progress on stderr.
@@ -222,7 +275,11 @@ pub struct GitOptions {
 
 /// Scans git content: each unique blob once, in parallel (one repository handle per worker),
 /// then attributes findings to commits.
-pub fn run_git(matcher: &Matcher, opts: &GitOptions) -> Result<Outcome, git::GitError> {
+pub fn run_git(
+    matcher: &Matcher,
+    opts: &GitOptions,
+    post: &Post,
+) -> Result<Outcome, git::GitError> {
     let started = Instant::now();
     git::limit_memory();
     let repo = git::discover(&opts.repo)?;
@@ -332,12 +389,21 @@ pub fn run_git(matcher: &Matcher, opts: &GitOptions) -> Result<Outcome, git::Git
                 f.last_seen = Some(history.commits[a.last as usize].oid.to_string());
                 f.occurrences = Some(a.occurrences);
             }
+            post.take(&mut f);
             f
         })
         .collect();
     let mut stats = tally.finish(started);
-    let findings = settle(findings, opts.show_suppressed, &mut stats);
-    Ok(Outcome { findings, stats })
+    let findings = settle(findings, post.show_suppressed, &mut stats);
+    Ok(Outcome {
+        findings,
+        stats,
+        root: repo
+            .workdir()
+            .or_else(|| Some(repo.path()))
+            .map(Path::to_path_buf),
+        vcs: (!staged).then(|| git::vcs(&repo)).flatten(),
+    })
 }
 
 /// Reads one blob and matches it, counting what was skipped.

@@ -80,8 +80,13 @@ impl Printer for Human {
                 writeln!(out, "  evidence: {}", ev.join("\n            "))?;
             }
             writeln!(out, "  fix:      {}", f.remediation)?;
-            if f.suppressed {
-                writeln!(out, "  (suppressed by an inline allow)")?;
+            if let Some(why) = f.suppressed {
+                let why = match why {
+                    crate::finding::Suppression::Inline => "an inline allow comment",
+                    crate::finding::Suppression::Baseline => "the baseline",
+                    crate::finding::Suppression::Allowlist => "the config allowlist",
+                };
+                writeln!(out, "  (suppressed by {why})")?;
             }
             writeln!(out)?;
         }

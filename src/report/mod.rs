@@ -3,12 +3,16 @@
 
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod sarif;
 
 use crate::cli::Format;
 use crate::finding::{Evidence, Finding, Severity};
-use crate::scan::Stats;
+use crate::rules::RuleSet;
+use crate::scan::{Stats, Vcs};
 use serde::Serialize;
 use std::io::{self, Write};
+use std::path::Path;
 
 /// What a printer prints.
 #[derive(Debug)]
@@ -19,6 +23,12 @@ pub struct Report<'a> {
     pub stats: &'a Stats,
     /// Print secrets in full.
     pub show_secrets: bool,
+    /// The rules in force (SARIF describes each).
+    pub rules: &'a RuleSet,
+    /// Directory the findings' paths are relative to.
+    pub root: Option<&'a Path>,
+    /// The repository scanned, when known.
+    pub vcs: Option<&'a Vcs>,
 }
 
 /// A report format.
@@ -32,6 +42,8 @@ pub fn printer(format: Format, color: bool) -> Box<dyn Printer> {
     match format {
         Format::Human => Box::new(human::Human { color }),
         Format::Json => Box::new(json::Json),
+        Format::Jsonl => Box::new(jsonl::JsonLines),
+        Format::Sarif => Box::new(sarif::Sarif),
     }
 }
 
@@ -63,8 +75,11 @@ pub struct FindingView<'a> {
     pub evidence: Vec<EvidenceView<'a>>,
     /// What to do.
     pub remediation: &'a str,
-    /// Hidden by an inline allow (only listed with --show-suppressed).
+    /// Hidden from the report (only listed with --show-suppressed).
     pub suppressed: bool,
+    /// What hides it: `inline`, `baseline` or `allowlist`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_by: Option<crate::finding::Suppression>,
     /// History scans: oldest commit carrying the secret here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<&'a str>,
@@ -111,7 +126,8 @@ impl<'a> FindingView<'a> {
                 })
                 .collect(),
             remediation: &f.remediation,
-            suppressed: f.suppressed,
+            suppressed: f.is_suppressed(),
+            suppressed_by: f.suppressed,
             first_seen: f.first_seen.as_deref(),
             last_seen: f.last_seen.as_deref(),
             occurrences: f.occurrences,
@@ -127,12 +143,12 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
         .filter_map(|sev| {
             let n = findings
                 .iter()
-                .filter(|f| f.severity == *sev && !f.suppressed)
+                .filter(|f| f.severity == *sev && !f.is_suppressed())
                 .count();
             (n > 0).then(|| format!("{n} {sev}"))
         })
         .collect();
-    let total = findings.iter().filter(|f| !f.suppressed).count();
+    let total = findings.iter().filter(|f| !f.is_suppressed()).count();
     let mut s = format!(
         "sfleaks: {total} finding{}",
         if total == 1 { "" } else { "s" }
@@ -140,8 +156,14 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
     if !counts.is_empty() {
         s.push_str(&format!(" ({})", counts.join(", ")));
     }
-    if stats.suppressed > 0 {
-        s.push_str(&format!(", {} suppressed", stats.suppressed));
+    for (n, what) in [
+        (stats.suppressed, "suppressed inline"),
+        (stats.baselined, "in the baseline"),
+        (stats.allowlisted, "allowlisted"),
+    ] {
+        if n > 0 {
+            s.push_str(&format!(", {n} {what}"));
+        }
     }
     let plural = if stats.files == 1 { "" } else { "s" };
     if stats.commits > 0 {

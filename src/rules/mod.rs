@@ -368,6 +368,18 @@ impl RuleSet {
         Ok(RuleSet { signals, rules })
     }
 
+    /// Removes the rules with these ids; an unknown id is an error naming it.
+    pub fn disable(&mut self, ids: &[String]) -> Result<(), String> {
+        if let Some(unknown) = ids.iter().find(|id| self.rule(id).is_none()) {
+            return Err(format!("unknown rule '{unknown}'"));
+        }
+        self.rules.retain(|r| !ids.contains(&r.id));
+        for r in &mut self.rules {
+            r.yield_to.retain(|y| !ids.contains(y));
+        }
+        Ok(())
+    }
+
     /// Looks a rule up by id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)

@@ -450,6 +450,42 @@ pub fn commit_info(repo: &Repository, oid: Oid) -> Option<crate::finding::Commit
     })
 }
 
+/// The origin remote and HEAD, for reports that name the repository; `None` without a remote.
+pub fn vcs(repo: &Repository) -> Option<crate::scan::Vcs> {
+    let remote = repo.find_remote("origin").ok()?;
+    let url = remote_uri(remote.url()?)?;
+    let head = repo.head().ok()?.peel_to_commit().ok()?;
+    Some(crate::scan::Vcs {
+        repository_uri: url,
+        revision: head.id().to_string(),
+    })
+}
+
+/// A remote URL as a URI without credentials: `https://user:token@host/x` loses its user info
+/// (a report must never carry a token), `git@host:org/repo.git` becomes `ssh://host/org/repo.git`.
+pub fn remote_uri(url: &str) -> Option<String> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_string(), rest.to_string()),
+        None => {
+            // scp-like syntax: [user@]host:path
+            let (host, path) = url.split_once(':')?;
+            if host.contains('/') {
+                return None; // a local path, not a remote
+            }
+            (
+                "ssh".to_string(),
+                format!("{host}/{}", path.trim_start_matches('/')),
+            )
+        }
+    };
+    let (authority, path) = rest.split_once('/').unwrap_or((&rest, ""));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host.is_empty() || scheme == "file" {
+        return None;
+    }
+    Some(format!("{scheme}://{host}/{path}"))
+}
+
 /// Formats a git timestamp as RFC 3339 in the author's own offset.
 pub fn rfc3339(secs: i64, offset_minutes: i32) -> String {
     let local = secs + i64::from(offset_minutes) * 60;
@@ -480,6 +516,20 @@ pub fn rfc3339(secs: i64, offset_minutes: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_uris_lose_credentials() {
+        assert_eq!(
+            remote_uri("https://bot:ghp_s3cr3t@github.com/acme/app.git").as_deref(),
+            Some("https://github.com/acme/app.git")
+        );
+        assert_eq!(
+            remote_uri("git@github.com:acme/app.git").as_deref(),
+            Some("ssh://github.com/acme/app.git")
+        );
+        assert_eq!(remote_uri("/srv/git/app.git"), None);
+        assert_eq!(remote_uri("file:///srv/git/app.git"), None);
+    }
 
     #[test]
     fn rfc3339_formats_with_offset() {

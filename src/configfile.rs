@@ -1,0 +1,166 @@
+//! The config file, `.sfleaks.toml` at the scan root or `--config FILE`: extra and disabled
+//! rules, allowlists, and defaults for `fail-on` and `max-file-size` that command-line options
+//! override. Unknown keys and bad values are errors naming the file and the key.
+
+use crate::finding::Severity;
+use anyhow::{anyhow, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The file name looked for at the scan root.
+pub const FILE_NAME: &str = ".sfleaks.toml";
+
+/// The file's keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Lowest severity that fails the run.
+    #[serde(default)]
+    pub fail_on: Option<String>,
+    /// Skip files larger than this.
+    #[serde(default)]
+    pub max_file_size: Option<String>,
+    /// Rule ids not to run.
+    #[serde(default)]
+    pub disabled_rules: Vec<String>,
+    /// Rule files to load, relative to this file.
+    #[serde(default)]
+    pub extra_rules: Vec<PathBuf>,
+    /// Inline rules, as in a rule file.
+    #[serde(default)]
+    pub rule: Vec<toml::Table>,
+    /// Inline signals, as in a rule file.
+    #[serde(default)]
+    pub signal: Vec<toml::Table>,
+    /// What never to report.
+    #[serde(default)]
+    pub allowlist: Allowlist,
+}
+
+/// `[allowlist]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allowlist {
+    /// Path globs, relative to the config file's directory (`testdata/**`, `**/*.md`).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Exact secret values.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Regexes over secret values.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+}
+
+/// A config file read from disk.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Where it was read from.
+    pub file: PathBuf,
+    /// Its directory (relative paths in it start here).
+    pub dir: PathBuf,
+    /// Its contents.
+    pub config: ConfigFile,
+}
+
+impl Loaded {
+    /// An error about one key of this file.
+    pub fn error(&self, key: &str, message: impl std::fmt::Display) -> anyhow::Error {
+        anyhow!("config {}: {key}: {message}", self.file.display())
+    }
+
+    /// `fail-on`, validated.
+    pub fn fail_on(&self) -> Result<Option<Severity>> {
+        self.config
+            .fail_on
+            .as_deref()
+            .map(|s| s.parse().map_err(|e| self.error("fail-on", e)))
+            .transpose()
+    }
+
+    /// The inline `[[rule]]` and `[[signal]]` tables as a rule file's text, if there are any.
+    pub fn inline_rules(&self) -> Result<Option<String>> {
+        if self.config.rule.is_empty() && self.config.signal.is_empty() {
+            return Ok(None);
+        }
+        let mut t = toml::Table::new();
+        let arr = |v: &Vec<toml::Table>| {
+            toml::Value::Array(v.iter().cloned().map(toml::Value::Table).collect())
+        };
+        if !self.config.signal.is_empty() {
+            t.insert("signal".into(), arr(&self.config.signal));
+        }
+        if !self.config.rule.is_empty() {
+            t.insert("rule".into(), arr(&self.config.rule));
+        }
+        toml::to_string(&t)
+            .map(Some)
+            .map_err(|e| self.error("rule", e))
+    }
+}
+
+/// Reads `explicit` (which must exist), or `.sfleaks.toml` in `root` if there is one.
+pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Option<Loaded>> {
+    let file = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let p = root.join(FILE_NAME);
+            if !p.is_file() {
+                return Ok(None);
+            }
+            p
+        }
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| anyhow!("cannot read config {}: {e}", file.display()))?;
+    let config: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let text = e.to_string();
+        let msg: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        anyhow!("config {}: {}", file.display(), msg.join(" "))
+    })?;
+    let dir = file
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok(Some(Loaded { file, dir, config }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Option<Loaded>> {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join(FILE_NAME), text).expect("write");
+        load(None, dir.path())
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let e = parse("fail_on = \"high\"\n").unwrap_err().to_string();
+        assert!(e.contains("fail_on") && e.contains(FILE_NAME), "{e}");
+        let e = parse("[allowlist]\npath = []\n").unwrap_err().to_string();
+        assert!(e.contains("path"), "{e}");
+    }
+
+    #[test]
+    fn bad_fail_on_names_the_key() {
+        let cfg = parse("fail-on = \"severe\"\n")
+            .expect("parses")
+            .expect("found");
+        let e = cfg.fail_on().unwrap_err().to_string();
+        assert!(e.contains("fail-on") && e.contains("severe"), "{e}");
+    }
+
+    #[test]
+    fn no_file_is_no_config() {
+        let dir = tempfile::tempdir().expect("tmp");
+        assert!(load(None, dir.path()).expect("ok").is_none());
+        assert!(load(Some(&dir.path().join("missing.toml")), dir.path()).is_err());
+    }
+}
