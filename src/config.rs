@@ -75,8 +75,10 @@ impl Common {
         let mut filter = Filter::default();
         if let Some(c) = &cfg {
             let a = &c.config.allowlist;
+            let own = c.file.file_name().map(|n| n.to_string_lossy().into_owned());
+            let own = own.unwrap_or_else(|| configfile::FILE_NAME.to_string());
             filter = filter
-                .with_allowlist(&absolute(&c.dir), &a.paths, &a.values, &a.regexes)
+                .with_allowlist(&absolute(&c.dir), &own, &a.paths, &a.values, &a.regexes)
                 .map_err(|e| anyhow!("config {}: {e}", c.file.display()))?;
         }
         if let Some(b) = &out.baseline {

@@ -45,22 +45,24 @@ impl Filter {
         self
     }
 
-    /// Adds an allowlist: path globs (relative to `root`), exact values and value regexes.
-    /// Errors name the list and the entry.
+    /// Adds a config file's allowlist: path globs (relative to `root`, the file's directory),
+    /// exact values and value regexes. The config file itself (`own_name`) is always allowed:
+    /// it holds rule examples and allowlisted values by design. Errors name the list and entry.
     pub fn with_allowlist(
         mut self,
         root: &Path,
+        own_name: &str,
         paths: &[String],
         values: &[String],
         regexes: &[String],
     ) -> Result<Filter, String> {
-        if !paths.is_empty() {
-            let mut b = GlobSetBuilder::new();
-            for p in paths {
-                b.add(Glob::new(p).map_err(|e| format!("allowlist.paths: '{p}': {e}"))?);
-            }
-            self.paths = Some(b.build().map_err(|e| format!("allowlist.paths: {e}"))?);
+        let mut b = GlobSetBuilder::new();
+        let own = Glob::new(&globset::escape(own_name)).map_err(|e| format!("{own_name}: {e}"))?;
+        b.add(own);
+        for p in paths {
+            b.add(Glob::new(p).map_err(|e| format!("allowlist.paths: '{p}': {e}"))?);
         }
+        self.paths = Some(b.build().map_err(|e| format!("allowlist.paths: {e}"))?);
         self.values = values.iter().cloned().collect();
         self.regexes = regexes
             .iter()
