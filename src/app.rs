@@ -224,16 +224,22 @@ fn explain_command(args: &ExplainArgs) -> Result<u8> {
     };
     to_stdout(|out| {
         writeln!(out, "{} ({})", rule.id, rule.name)?;
-        writeln!(out, "severity: {}", rule.severity)?;
+        writeln!(out, "severity: {} (cvss {:.1})", rule.severity, rule.cvss)?;
+        if !rule.path_globs.is_empty() {
+            writeln!(out, "files: {}", rule.path_globs.join(", "))?;
+        }
         for e in &rule.escalate {
             let when: Vec<&str> = e
                 .when_any
                 .iter()
                 .map(|&i| set.signals[i].id.as_str())
                 .collect();
+            let cvss = e
+                .cvss
+                .unwrap_or_else(|| crate::rules::default_cvss(e.severity));
             writeln!(
                 out,
-                "  raised to {} when near: {} ({})",
+                "  raised to {} (cvss {cvss:.1}) when near: {} ({})",
                 e.severity,
                 when.join(", "),
                 e.reason

@@ -146,6 +146,8 @@ mod tests {
             offset: 0,
             commit: None,
             secret: secret.into(),
+            sensitive: true,
+            cvss: 7.5,
             fingerprint: String::new(),
             message: String::new(),
             rationale: String::new(),

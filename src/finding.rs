@@ -141,6 +141,10 @@ pub struct Finding {
     pub commit: Option<CommitInfo>,
     /// The raw secret value; print it only through [`Finding::shown_secret`].
     pub secret: String,
+    /// False for posture findings, whose "secret" is a setting and is shown in full.
+    pub sensitive: bool,
+    /// CVSS-like score (0.0-10.0) for this finding in its context.
+    pub cvss: f32,
     /// Stable id: rule + path + hash of the secret.
     pub fingerprint: String,
     /// One-line description of what was found.
@@ -169,7 +173,7 @@ impl Finding {
 
     /// The secret as printed: in full with `show`, redacted otherwise.
     pub fn shown_secret(&self, show: bool) -> String {
-        if show {
+        if show || !self.sensitive {
             self.secret.clone()
         } else {
             redact(&self.secret)

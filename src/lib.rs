@@ -12,6 +12,7 @@ pub mod filekind;
 pub mod finding;
 pub mod lines;
 pub mod matcher;
+pub mod metadata;
 pub mod placeholder;
 pub mod progress;
 pub mod report;

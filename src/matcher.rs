@@ -7,10 +7,12 @@
 use crate::filekind::FileKind;
 use crate::finding::{fingerprint, Evidence, Finding, Severity, Suppression};
 use crate::lines::LineIndex;
+use crate::metadata;
 use crate::placeholder::{is_placeholder, looks_like_expression};
-use crate::rules::{Pattern, Rule, RuleSet};
+use crate::rules::{default_cvss, Analyzer, Decode, Pattern, Rule, RuleSet};
 use crate::suppress::is_allowed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use base64::Engine;
 use std::collections::HashSet;
 
 /// Bytes of the line before a match that `reject_before` looks at.
@@ -86,6 +88,21 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What the source knows about a blob besides its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BlobContext {
+    /// The blob lies inside a Salesforce DX project (an `sfdx-project.json` above it).
+    pub salesforce_project: bool,
+}
+
+/// One blob's labels, as the matcher uses them.
+#[derive(Clone, Copy)]
+struct Blob<'a> {
+    path: &'a str,
+    kind: FileKind,
+    project: bool,
+}
+
 /// A finding before de-duplication, with the spans it was built from.
 struct Candidate {
     rule: usize,
@@ -150,11 +167,26 @@ impl Matcher {
     /// Finds every secret in one blob. `path` labels the findings and decides the context
     /// scope; findings come back sorted by line, column and rule.
     pub fn find(&self, data: &[u8], path: &str) -> Vec<Finding> {
-        let on = self.triggered(data);
+        self.find_with(data, path, BlobContext::default())
+    }
+
+    /// [`Matcher::find`] with what the source knows about the blob.
+    pub fn find_with(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
+        let mut on = self.triggered(data);
         if !on.contains(&true) {
             return Vec::new();
         }
-        let kind = FileKind::of(path);
+        let plain = path.strip_prefix("./").unwrap_or(path);
+        for (ri, rule) in self.rules.rules.iter().enumerate() {
+            if let Some(globs) = &rule.paths {
+                on[ri] = on[ri] && globs.is_match(plain);
+            }
+        }
+        let blob = Blob {
+            path,
+            kind: FileKind::of(path),
+            project: bctx.salesforce_project,
+        };
         let mut ctx: Option<Context> = None;
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
@@ -174,15 +206,108 @@ impl Matcher {
                     let key = caps.name("key").map(|k| ctx.text(k.start(), k.end()));
                     let span = (secret.start(), secret.end());
                     if let Some(c) =
-                        self.candidate(ctx, ri, rule, pattern, kind, path, span, whole.start(), key)
+                        self.candidate(ctx, ri, rule, pattern, blob, span, whole.start(), key)
                     {
                         seen.insert((ri, span.0, span.1));
                         candidates.push(c);
                     }
                 }
             }
+            if rule.analyzer == Some(Analyzer::ConnectedAppPosture) {
+                let ctx = ctx.get_or_insert_with(|| Context::new(data, &self.rules));
+                candidates.extend(self.posture(ctx, ri, rule, blob));
+            }
         }
         self.settle(candidates)
+    }
+
+    /// The connected-app posture analyzer's finding for a metadata file, if the client
+    /// credentials flow is enabled. A malformed file is warned about, not a crash.
+    fn posture(&self, ctx: &Context, ri: usize, rule: &Rule, blob: Blob) -> Option<Candidate> {
+        let p = match metadata::client_credentials_posture(ctx.data) {
+            Ok(p) => p?,
+            Err(e) => {
+                eprintln!("sfleaks: warning: cannot parse {} as XML: {e}", blob.path);
+                return None;
+            }
+        };
+        let line = ctx.lines.line_of(p.enabled.offset);
+        let mut severity = rule.severity;
+        let mut cvss = rule.cvss;
+        let mut reasons = vec![format!(
+            "{}: `{}` is true: the app hands out tokens for a client id and secret alone",
+            severity, p.enabled.name
+        )];
+        let ev = |kind: &str, at: &metadata::Element, text: String| Evidence {
+            kind: kind.into(),
+            line: ctx.lines.line_of(at.offset),
+            text,
+            sensitive: false,
+        };
+        let mut evidence = Vec::new();
+        match &p.run_as {
+            Some(u) => evidence.push(ev("run-as-user", u, u.text.clone())),
+            None => reasons.push("no run-as user is set in the file".into()),
+        }
+        if !p.scopes.is_empty() {
+            let names: Vec<&str> = p.scopes.iter().map(|s| s.text.as_str()).collect();
+            evidence.push(ev("scopes", &p.scopes[0], names.join(", ")));
+        }
+        let full = p
+            .scopes
+            .iter()
+            .find(|s| s.text.eq_ignore_ascii_case("full"));
+        if let Some(bypass) = &p.ip_bypass {
+            evidence.push(ev("ip-relaxation", bypass, bypass.text.clone()));
+        }
+        for esc in &rule.escalate {
+            let hit = esc
+                .when_any
+                .iter()
+                .any(|&si| match self.rules.signals[si].id.as_str() {
+                    "ip-bypass" => p.ip_bypass.is_some(),
+                    "full-scope" => full.is_some(),
+                    _ => false,
+                });
+            if hit && esc.severity > severity {
+                severity = esc.severity;
+                cvss = esc.cvss.unwrap_or_else(|| default_cvss(esc.severity));
+                reasons.push(format!("raised to {}: {}", esc.severity, esc.reason));
+            }
+        }
+        let secret = format!("{}=true", p.enabled.name);
+        let finding = Finding {
+            rule: rule.id.clone(),
+            severity,
+            path: blob.path.to_string(),
+            line,
+            column: ctx.lines.column_of(ctx.data, p.enabled.offset),
+            offset: p.enabled.offset,
+            commit: None,
+            fingerprint: fingerprint(&rule.id, blob.path, &secret),
+            secret,
+            sensitive: false,
+            cvss,
+            message: rule.name.clone(),
+            rationale: reasons.join("; "),
+            evidence,
+            remediation: rule.remediation.clone(),
+            suppressed: is_allowed(
+                ctx.line_bytes(line),
+                (line > 1).then(|| ctx.line_bytes(line - 1)),
+            )
+            .then_some(Suppression::Inline),
+            first_seen: None,
+            last_seen: None,
+            occurrences: None,
+        };
+        Some(Candidate {
+            rule: ri,
+            start: p.enabled.offset,
+            end: p.enabled.offset + p.enabled.len,
+            evidence_spans: Vec::new(),
+            finding,
+        })
     }
 
     /// Checks one regex match and, if it is a secret, builds its candidate finding.
@@ -193,14 +318,20 @@ impl Matcher {
         ri: usize,
         rule: &Rule,
         pattern: &Pattern,
-        kind: FileKind,
-        path: &str,
+        blob: Blob,
         (start, end): (usize, usize),
         match_start: usize,
         key: Option<String>,
     ) -> Option<Candidate> {
+        let (kind, path) = (blob.kind, blob.path);
         let data = ctx.data;
-        let value = String::from_utf8_lossy(&data[start..end]).into_owned();
+        let raw = String::from_utf8_lossy(&data[start..end]).into_owned();
+        // form bodies and query strings carry values percent-encoded (`%2B`, `%40`)
+        let value = percent_decode(&raw).unwrap_or(raw);
+        let decoded_key = match pattern.decode {
+            Some(Decode::BasicAuth) => Some(basic_auth_key(&value, rule)?),
+            None => None,
+        };
         if let (Some(re), Some(k)) = (&pattern.reject_key, &key) {
             if re.is_match(k) {
                 return None;
@@ -238,7 +369,18 @@ impl Matcher {
             (Some(re), Some(k)) if re.is_match(k) => Some(k.clone()),
             _ => None,
         };
-        if let Some(k) = &tied_by_key {
+        if let Some(k) = &decoded_key {
+            reasons.push("decodes to a consumer key and secret pair".into());
+            evidence.push((
+                Evidence {
+                    kind: "decoded-consumer-key".into(),
+                    line,
+                    text: k.clone(),
+                    sensitive: true,
+                },
+                (start, start),
+            ));
+        } else if let Some(k) = &tied_by_key {
             reasons.push(format!("tied to Salesforce by its name `{k}`"));
             evidence.push((
                 Evidence {
@@ -250,27 +392,30 @@ impl Matcher {
                 (match_start, match_start),
             ));
         } else if !pattern.requires_any.is_empty() || pattern.tie_key.is_some() {
-            let hit = ctx.nearest(
-                &pattern.requires_any,
-                line,
-                pattern.near.or(window),
-                (start, end),
-            )?;
-            reasons.push(format!(
-                "tied to Salesforce by {} at line {}",
-                self.rules.signals[hit.signal].id, hit.line
-            ));
+            let within = pattern.near.or(window);
+            match ctx.nearest(&pattern.requires_any, line, within, (start, end)) {
+                Some(hit) => reasons.push(format!(
+                    "tied to Salesforce by {} at line {}",
+                    self.rules.signals[hit.signal].id, hit.line
+                )),
+                None if pattern.or_project && blob.project => {
+                    reasons.push("it sits in a Salesforce DX project".into())
+                }
+                None => return None,
+            }
         } else {
             reasons.push("its format identifies it".into());
         }
 
         let mut severity = rule.severity;
+        let mut cvss = rule.cvss;
         for esc in &rule.escalate {
             if esc.severity <= severity {
                 continue;
             }
             if let Some(hit) = ctx.nearest(&esc.when_any, line, window, (start, end)) {
                 severity = esc.severity;
+                cvss = esc.cvss.unwrap_or_else(|| default_cvss(esc.severity));
                 reasons.push(format!(
                     "raised to {}: {} ({} at line {})",
                     esc.severity, esc.reason, self.rules.signals[hit.signal].id, hit.line
@@ -281,6 +426,7 @@ impl Matcher {
             || rule.public_patterns.iter().any(|re| re.is_match(&value))
         {
             severity = Severity::Info;
+            cvss = 0.0;
             reasons.push("a known public or documentation value, so only info".into());
         }
 
@@ -315,6 +461,8 @@ impl Matcher {
             commit: None,
             fingerprint: fingerprint(&rule.id, path, &value),
             secret: value,
+            sensitive: rule.sensitive,
+            cvss,
             message,
             rationale: format!("{}: {}", severity, reasons.join("; ")),
             evidence: evidence.iter().map(|(e, _)| e.clone()).collect(),
@@ -337,11 +485,14 @@ impl Matcher {
     /// drops findings that yield to a finding using them as evidence (a consumer key beside its
     /// secret), and sorts.
     fn settle(&self, mut candidates: Vec<Candidate>) -> Vec<Finding> {
+        // on one span the higher severity wins, then the more specific (path-scoped) rule
+        let scoped = |c: &Candidate| self.rules.rules[c.rule].paths.is_some();
         candidates.sort_by(|a, b| {
             a.start
                 .cmp(&b.start)
                 .then(b.end.cmp(&a.end))
                 .then(b.finding.severity.cmp(&a.finding.severity))
+                .then(scoped(b).cmp(&scoped(a)))
         });
         let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
         let mut cover: Option<(usize, usize)> = None; // (end, rule) of the widest-reaching kept span
@@ -377,6 +528,47 @@ impl Matcher {
         findings.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
         findings
     }
+}
+
+/// Decodes `%XX` escapes when the value has any and all are well formed; `None` otherwise.
+fn percent_decode(value: &str) -> Option<String> {
+    if !value.contains('%') {
+        return None;
+    }
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// For `Authorization: Basic` values: the decoded consumer key, when the value decodes to
+/// `key:secret` with a generated key and a secret that is not a placeholder.
+fn basic_auth_key(value: &str, rule: &Rule) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (key, secret) = text.split_once(':')?;
+    let key_ok = key.len() >= 45
+        && key.starts_with("3MVG9")
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+    let secret_ok = secret.len() >= 8
+        && !secret.chars().any(char::is_whitespace)
+        && !is_placeholder(secret, rule.placeholder_from.as_deref());
+    (key_ok && secret_ok).then(|| key.to_string())
 }
 
 fn clip(text: &str) -> String {

@@ -176,9 +176,9 @@ struct Collector<'m> {
 }
 
 impl Sink for Collector<'_> {
-    fn blob(&self, path: &str, data: &[u8]) {
+    fn blob(&self, path: &str, data: &[u8], ctx: source::BlobContext) {
         self.tally.scanned(data.len());
-        let mut found = self.matcher.find(data, path);
+        let mut found = self.matcher.find_with(data, path, ctx);
         if !found.is_empty() {
             found.iter_mut().for_each(|f| self.post.take(f));
             lock(&self.findings).extend(found);
@@ -297,6 +297,9 @@ pub fn run_git(
         n => n,
     };
     let repo_dir = repo.path().to_path_buf();
+    let bctx = source::BlobContext {
+        salesforce_project: git::is_sfdx_project(&repo),
+    };
     let results: Mutex<Vec<(u32, Vec<Finding>)>> = Mutex::new(Vec::new());
     let mut sent: Vec<bool> = Vec::new();
     let (tx, rx) = crossbeam_channel::bounded::<(u32, git2::Oid, String)>(1024);
@@ -313,7 +316,8 @@ pub fn run_git(
                     }
                 };
                 for (idx, oid, path) in rx {
-                    let found = scan_blob(&repo, oid, &path, opts.max_file_size, matcher, tally);
+                    let found =
+                        scan_blob(&repo, oid, &path, opts.max_file_size, matcher, tally, bctx);
                     if !found.is_empty() {
                         lock(results).push((idx, found));
                     }
@@ -364,6 +368,7 @@ pub fn run_git(
                     opts.max_file_size,
                     matcher,
                     &tally,
+                    bctx,
                 );
             }
         }
@@ -414,6 +419,7 @@ fn scan_blob(
     max: u64,
     matcher: &Matcher,
     tally: &Tally,
+    bctx: source::BlobContext,
 ) -> Vec<Finding> {
     let label = format!("{path} (blob {oid})");
     // the header gives the size without inflating the object
@@ -436,5 +442,5 @@ fn scan_blob(
         return Vec::new();
     }
     tally.scanned(data.len());
-    matcher.find(data, path)
+    matcher.find_with(data, path, bctx)
 }

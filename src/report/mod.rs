@@ -65,6 +65,8 @@ pub struct FindingView<'a> {
     pub commit: Option<&'a crate::finding::CommitInfo>,
     /// The secret, redacted unless asked.
     pub secret: String,
+    /// CVSS-like score in context.
+    pub cvss: f32,
     /// Stable fingerprint.
     pub fingerprint: &'a str,
     /// What was found.
@@ -113,6 +115,7 @@ impl<'a> FindingView<'a> {
             column: f.column,
             commit: f.commit.as_ref(),
             secret: f.shown_secret(show_secrets),
+            cvss: (f.cvss * 10.0).round() / 10.0,
             fingerprint: &f.fingerprint,
             message: &f.message,
             rationale: &f.rationale,

@@ -31,6 +31,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/password-flow.toml"),
     ),
     ("rules/tokens.toml", include_str!("../../rules/tokens.toml")),
+    (
+        "rules/metadata.toml",
+        include_str!("../../rules/metadata.toml"),
+    ),
+    (
+        "rules/jwt-key.toml",
+        include_str!("../../rules/jwt-key.toml"),
+    ),
 ];
 
 /// Why a rule file could not be used.
@@ -108,6 +116,15 @@ struct RawRule {
     public_patterns: Vec<String>,
     #[serde(default)]
     placeholder_from: Option<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    analyzer: Option<String>,
+    #[serde(default)]
+    cvss: Option<f32>,
+    #[serde(default)]
+    sensitive: Option<bool>,
+    #[serde(default)]
     pattern: Vec<RawPattern>,
     #[serde(default)]
     escalate: Vec<RawEscalate>,
@@ -133,6 +150,10 @@ struct RawPattern {
     reject_before: Option<String>,
     #[serde(default)]
     expression_check: bool,
+    #[serde(default)]
+    decode: Option<String>,
+    #[serde(default)]
+    or_project: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,6 +162,8 @@ struct RawEscalate {
     severity: String,
     when_any: Vec<String>,
     reason: String,
+    #[serde(default)]
+    cvss: Option<f32>,
 }
 
 /// A rule example: text to scan, optionally with the severity it must get and a file name that
@@ -219,6 +242,25 @@ pub struct Pattern {
     pub reject_before: Option<regex::Regex>,
     /// Reject unquoted values in code that look like identifiers or calls.
     pub expression_check: bool,
+    /// How to decode the `secret` group before checking it.
+    pub decode: Option<Decode>,
+    /// A blob inside a Salesforce DX project satisfies the requirement by itself.
+    pub or_project: bool,
+}
+
+/// Encodings a pattern's value is decoded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// `Authorization: Basic base64(key:secret)`: the value must decode to a consumer key and
+    /// a secret; the key ties it to Salesforce.
+    BasicAuth,
+}
+
+/// Built-in analyzers for what a regex cannot express.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Analyzer {
+    /// Connected app / External Client App metadata that enables the client credentials flow.
+    ConnectedAppPosture,
 }
 
 /// A severity raise when certain signals are near.
@@ -230,6 +272,8 @@ pub struct Escalation {
     pub when_any: Vec<usize>,
     /// Why, in words, for the finding's rationale.
     pub reason: String,
+    /// CVSS-like score once raised.
+    pub cvss: Option<f32>,
 }
 
 /// A compiled, validated rule.
@@ -259,6 +303,16 @@ pub struct Rule {
     pub public_patterns: Vec<regex::Regex>,
     /// Placeholder shape checks look only after this marker (e.g. `!` in access tokens).
     pub placeholder_from: Option<String>,
+    /// File-name globs the rule is limited to (none: every file).
+    pub paths: Option<globset::GlobSet>,
+    /// The glob texts, for display.
+    pub path_globs: Vec<String>,
+    /// Built-in analyzer run instead of (or beside) the patterns.
+    pub analyzer: Option<Analyzer>,
+    /// CVSS-like score at the base severity.
+    pub cvss: f32,
+    /// Whether the matched value is a secret (posture findings are not, and are shown in full).
+    pub sensitive: bool,
     /// Ways the rule matches.
     pub patterns: Vec<Pattern>,
     /// Severity raises.
@@ -402,8 +456,33 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             "keywords must list at least one non-empty literal (the prefilter)".into(),
         ));
     }
-    if r.pattern.is_empty() {
-        return Err(bad("needs at least one [[rule.pattern]]".into()));
+    let analyzer = match r.analyzer.as_deref() {
+        None => None,
+        Some("connected-app-posture") => Some(Analyzer::ConnectedAppPosture),
+        Some(other) => return Err(bad(format!("unknown analyzer '{other}'"))),
+    };
+    if r.pattern.is_empty() && analyzer.is_none() {
+        return Err(bad(
+            "needs at least one [[rule.pattern]] or an analyzer".into()
+        ));
+    }
+    let paths = if r.paths.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in &r.paths {
+            let glob = globset::GlobBuilder::new(p)
+                .case_insensitive(true)
+                .literal_separator(false)
+                .build()
+                .map_err(|e| bad(format!("paths: '{p}': {e}")))?;
+            b.add(glob);
+        }
+        Some(b.build().map_err(|e| bad(format!("paths: {e}")))?)
+    };
+    let cvss_ok = |c: Option<f32>| c.is_none_or(|c| (0.0..=10.0).contains(&c));
+    if !cvss_ok(r.cvss) || !r.escalate.iter().all(|e| cvss_ok(e.cvss)) {
+        return Err(bad("cvss must be between 0.0 and 10.0".into()));
     }
     let signal_index = |id: &str| -> Result<usize, RuleError> {
         signals
@@ -444,6 +523,12 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             reject_key: str_regex("reject_key", &p.reject_key)?,
             reject_before: str_regex("reject_before", &p.reject_before)?,
             expression_check: p.expression_check,
+            decode: match p.decode.as_deref() {
+                None => None,
+                Some("basic-auth") => Some(Decode::BasicAuth),
+                Some(other) => return Err(bad(format!("unknown decode '{other}'"))),
+            },
+            or_project: p.or_project,
         });
     }
     let mut escalate = Vec::new();
@@ -456,6 +541,7 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
                 .map(|s| signal_index(s))
                 .collect::<Result<_, _>>()?,
             reason: e.reason.clone(),
+            cvss: e.cvss,
         });
     }
     let public_patterns = r
@@ -478,6 +564,11 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
         public_values: r.public_values,
         public_patterns,
         placeholder_from: r.placeholder_from,
+        paths,
+        path_globs: r.paths.clone(),
+        analyzer,
+        cvss: r.cvss.unwrap_or_else(|| default_cvss(severity)),
+        sensitive: r.sensitive.unwrap_or(true),
         patterns,
         escalate,
         examples: r.examples,
@@ -491,6 +582,17 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
 /// classes made the pack's automata several times larger, which every run paid at start-up.
 fn byte_regex(src: &str) -> Result<Regex, regex::Error> {
     regex::bytes::RegexBuilder::new(src).unicode(false).build()
+}
+
+/// The score a rule gets when its file names none: the severity's usual band.
+pub fn default_cvss(sev: Severity) -> f32 {
+    match sev {
+        Severity::Critical => 9.1,
+        Severity::High => 7.5,
+        Severity::Medium => 5.3,
+        Severity::Low => 3.1,
+        Severity::Info => 0.0,
+    }
 }
 
 fn regex_error(e: &regex::Error) -> String {

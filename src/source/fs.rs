@@ -2,11 +2,40 @@
 //! ripgrep uses): `.gitignore`/`.ignore` respected unless `no_ignore`, hidden files scanned,
 //! `.git/` never entered, symlinks not followed, only regular files read.
 
-use super::{looks_binary, Sink, Skip};
+use super::{looks_binary, BlobContext, Sink, Skip, SFDX_PROJECT_FILE};
 use ignore::{WalkBuilder, WalkState};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Which directories lie inside a Salesforce DX project (an `sfdx-project.json` in them or
+/// above them), memoised per directory so each is looked at once.
+#[derive(Default)]
+struct Projects {
+    known: Mutex<HashMap<PathBuf, bool>>,
+}
+
+impl Projects {
+    fn contains(&self, dir: &Path) -> bool {
+        if let Some(&v) = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dir)
+        {
+            return v;
+        }
+        let here = dir.join(SFDX_PROJECT_FILE).is_file();
+        let v = here || dir.parent().is_some_and(|p| self.contains(p));
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), v);
+        v
+    }
+}
 
 /// How to walk.
 #[derive(Debug, Clone)]
@@ -45,6 +74,8 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
             .parents(false);
     }
     let max = opts.max_file_size;
+    let projects = Projects::default();
+    let projects = &projects;
     builder.build_parallel().run(|| {
         let mut buf: Vec<u8> = Vec::new();
         Box::new(move |entry| {
@@ -61,13 +92,18 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
                 return WalkState::Continue;
             }
             let path = entry.path().display().to_string();
-            read_file(entry.path(), &path, max, &mut buf, sink);
+            let abs =
+                std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
+            let ctx = BlobContext {
+                salesforce_project: abs.parent().is_some_and(|d| projects.contains(d)),
+            };
+            read_file(entry.path(), &path, max, &mut buf, sink, ctx);
             WalkState::Continue
         })
     });
 }
 
-fn read_file(p: &std::path::Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &dyn Sink) {
+fn read_file(p: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &dyn Sink, ctx: BlobContext) {
     let mut file = match File::open(p) {
         Ok(f) => f,
         Err(e) => return sink.skipped(path, Skip::Unreadable(e.to_string())),
@@ -87,7 +123,7 @@ fn read_file(p: &std::path::Path, path: &str, max: u64, buf: &mut Vec<u8>, sink:
     if looks_binary(buf) {
         return sink.skipped(path, Skip::Binary);
     }
-    sink.blob(path, buf);
+    sink.blob(path, buf, ctx);
 }
 
 fn error_path(err: &ignore::Error) -> String {

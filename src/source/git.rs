@@ -436,6 +436,20 @@ pub fn staged(
     Ok(history)
 }
 
+/// True when the repository is a Salesforce DX project: `sfdx-project.json` at the top of
+/// HEAD's tree, or staged there.
+pub fn is_sfdx_project(repo: &Repository) -> bool {
+    let in_head = repo
+        .head()
+        .and_then(|h| h.peel_to_tree())
+        .is_ok_and(|t| t.get_name(super::SFDX_PROJECT_FILE).is_some());
+    in_head
+        || repo.index().is_ok_and(|i| {
+            i.get_path(std::path::Path::new(super::SFDX_PROJECT_FILE), 0)
+                .is_some()
+        })
+}
+
 /// Metadata of a commit for reports.
 pub fn commit_info(repo: &Repository, oid: Oid) -> Option<crate::finding::CommitInfo> {
     let c = repo.find_commit(oid).ok()?;

@@ -25,10 +25,15 @@ pub enum Skip {
     Unreadable(String),
 }
 
+pub use crate::matcher::BlobContext;
+
+/// The file that marks a Salesforce DX project's root.
+pub const SFDX_PROJECT_FILE: &str = "sfdx-project.json";
+
 /// Receives what a source produces. Called from many threads at once.
 pub trait Sink: Sync {
-    /// One blob to scan.
-    fn blob(&self, path: &str, data: &[u8]);
+    /// One blob to scan, with what the source knows about it.
+    fn blob(&self, path: &str, data: &[u8], ctx: BlobContext);
     /// Something the source passed over, and why.
     fn skipped(&self, path: &str, why: Skip);
 }

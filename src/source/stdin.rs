@@ -1,6 +1,6 @@
 //! Standard input as one blob (`sfleaks scan -`).
 
-use super::{looks_binary, Sink, Skip};
+use super::{looks_binary, BlobContext, Sink, Skip};
 use std::io::Read;
 
 /// The path findings from stdin carry.
@@ -18,7 +18,7 @@ pub fn read(max: u64, sink: &dyn Sink) -> std::io::Result<()> {
     } else if looks_binary(&buf) {
         sink.skipped(STDIN_PATH, Skip::Binary);
     } else {
-        sink.blob(STDIN_PATH, &buf);
+        sink.blob(STDIN_PATH, &buf, BlobContext::default());
     }
     Ok(())
 }

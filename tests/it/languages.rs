@@ -131,7 +131,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "xml/force-app/main/default/connectedApps/Sync.connectedApp-meta.xml",
-        "salesforce-consumer-secret",
+        // the metadata rule is scoped to these files, so it wins over the general one
+        "salesforce-metadata-secret",
         "high",
         HEX6,
     ),

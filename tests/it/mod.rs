@@ -3,5 +3,6 @@ mod cli;
 mod git;
 mod languages;
 mod rules;
+mod salesforce;
 mod util;
 mod walk;
