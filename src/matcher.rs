@@ -170,8 +170,60 @@ impl Matcher {
         self.find_with(data, path, BlobContext::default())
     }
 
+    /// True when a rule reports this binary file whole (a keystore in an SFDX project), so a
+    /// source must hand it over instead of skipping it as binary.
+    pub fn wants_binary(&self, path: &str, bctx: BlobContext) -> bool {
+        bctx.salesforce_project && self.binary_rule(path).is_some()
+    }
+
+    fn binary_rule(&self, path: &str) -> Option<&Rule> {
+        let plain = path.strip_prefix("./").unwrap_or(path);
+        self.rules
+            .rules
+            .iter()
+            .find(|r| r.binary_paths.as_ref().is_some_and(|g| g.is_match(plain)))
+    }
+
+    /// A keystore reported whole: the secret is its content's hash, so the fingerprint is stable.
+    fn keystore(&self, data: &[u8], path: &str, rule: &Rule) -> Finding {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(data);
+        let secret: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        Finding {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            offset: 0,
+            commit: None,
+            fingerprint: fingerprint(&rule.id, path, &secret),
+            secret,
+            sensitive: true,
+            cvss: rule.cvss,
+            message: format!("{} (a keystore file)", rule.name),
+            rationale: format!(
+                "{}: a keystore committed inside a Salesforce DX project",
+                rule.severity
+            ),
+            evidence: Vec::new(),
+            remediation: rule.remediation.clone(),
+            suppressed: None,
+            first_seen: None,
+            last_seen: None,
+            occurrences: None,
+        }
+    }
+
     /// [`Matcher::find`] with what the source knows about the blob.
     pub fn find_with(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
+        if bctx.salesforce_project {
+            if let Some(rule) = self.binary_rule(path) {
+                if crate::source::looks_binary(data) {
+                    return vec![self.keystore(data, path, rule)];
+                }
+            }
+        }
         let mut on = self.triggered(data);
         if !on.contains(&true) {
             return Vec::new();

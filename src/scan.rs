@@ -188,6 +188,10 @@ impl Sink for Collector<'_> {
     fn skipped(&self, path: &str, why: Skip) {
         self.tally.skipped(path, why);
     }
+
+    fn wants_binary(&self, path: &str, ctx: source::BlobContext) -> bool {
+        self.matcher.wants_binary(path, ctx)
+    }
 }
 
 /// Scans files, directories and stdin; returns the sorted findings and the counters.
@@ -437,7 +441,7 @@ fn scan_blob(
         }
     };
     let data = blob.content();
-    if source::looks_binary(data) {
+    if source::looks_binary(data) && !matcher.wants_binary(path, bctx) {
         tally.skipped(&label, Skip::Binary);
         return Vec::new();
     }

@@ -119,6 +119,8 @@ struct RawRule {
     #[serde(default)]
     paths: Vec<String>,
     #[serde(default)]
+    binary_paths: Vec<String>,
+    #[serde(default)]
     analyzer: Option<String>,
     #[serde(default)]
     cvss: Option<f32>,
@@ -307,6 +309,8 @@ pub struct Rule {
     pub paths: Option<globset::GlobSet>,
     /// The glob texts, for display.
     pub path_globs: Vec<String>,
+    /// Binary files (keystores) reported whole when they sit in a Salesforce DX project.
+    pub binary_paths: Option<globset::GlobSet>,
     /// Built-in analyzer run instead of (or beside) the patterns.
     pub analyzer: Option<Analyzer>,
     /// CVSS-like score at the base severity.
@@ -466,20 +470,23 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             "needs at least one [[rule.pattern]] or an analyzer".into()
         ));
     }
-    let paths = if r.paths.is_empty() {
-        None
-    } else {
+    let globs = |key: &str, list: &[String]| -> Result<Option<globset::GlobSet>, RuleError> {
+        if list.is_empty() {
+            return Ok(None);
+        }
         let mut b = globset::GlobSetBuilder::new();
-        for p in &r.paths {
+        for p in list {
             let glob = globset::GlobBuilder::new(p)
                 .case_insensitive(true)
                 .literal_separator(false)
                 .build()
-                .map_err(|e| bad(format!("paths: '{p}': {e}")))?;
+                .map_err(|e| bad(format!("{key}: '{p}': {e}")))?;
             b.add(glob);
         }
-        Some(b.build().map_err(|e| bad(format!("paths: {e}")))?)
+        Ok(Some(b.build().map_err(|e| bad(format!("{key}: {e}")))?))
     };
+    let paths = globs("paths", &r.paths)?;
+    let binary_paths = globs("binary_paths", &r.binary_paths)?;
     let cvss_ok = |c: Option<f32>| c.is_none_or(|c| (0.0..=10.0).contains(&c));
     if !cvss_ok(r.cvss) || !r.escalate.iter().all(|e| cvss_ok(e.cvss)) {
         return Err(bad("cvss must be between 0.0 and 10.0".into()));
@@ -566,6 +573,7 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
         placeholder_from: r.placeholder_from,
         paths,
         path_globs: r.paths.clone(),
+        binary_paths,
         analyzer,
         cvss: r.cvss.unwrap_or_else(|| default_cvss(severity)),
         sensitive: r.sensitive.unwrap_or(true),

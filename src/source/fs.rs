@@ -120,7 +120,8 @@ fn read_file(p: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &dyn Sink,
     if buf.len() as u64 > max {
         return sink.skipped(path, Skip::TooLarge(buf.len() as u64));
     }
-    if looks_binary(buf) {
+    // a keystore in an SFDX project is wanted even though it is binary
+    if looks_binary(buf) && !sink.wants_binary(path, ctx) {
         return sink.skipped(path, Skip::Binary);
     }
     sink.blob(path, buf, ctx);

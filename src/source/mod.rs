@@ -34,6 +34,10 @@ pub const SFDX_PROJECT_FILE: &str = "sfdx-project.json";
 pub trait Sink: Sync {
     /// One blob to scan, with what the source knows about it.
     fn blob(&self, path: &str, data: &[u8], ctx: BlobContext);
+    /// Whether a binary file at `path` is still wanted (a keystore in an SFDX project).
+    fn wants_binary(&self, _path: &str, _ctx: BlobContext) -> bool {
+        false
+    }
     /// Something the source passed over, and why.
     fn skipped(&self, path: &str, why: Skip);
 }

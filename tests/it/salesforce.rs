@@ -172,7 +172,22 @@ fn jwt_key_is_reported_in_an_sfdx_project_and_not_elsewhere() {
         &root(),
         &["scan", "--format", "json", "testdata/clean/keys"],
     );
-    assert_eq!(r.json()["findings"].as_array().map(Vec::len), Some(0));
+    let doc = r.json();
+    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        doc["stats"]["skipped_binary"], 1,
+        "a keystore outside a project is binary"
+    );
+    // a binary keystore in the project is reported whole, by its content's hash
+    let p12 = one(
+        &all,
+        "testdata/sfdx/config/jwt.p12",
+        "salesforce-jwt-private-key",
+    );
+    assert_eq!(
+        (p12["line"].as_u64(), p12["severity"].as_str()),
+        (Some(1), Some("high"))
+    );
     // a key with the JWT login next to it, outside any project
     let tree = Tree::new();
     let pem = std::fs::read_to_string(root().join("testdata/sfdx/config/server.key")).expect("key");
