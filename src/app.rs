@@ -83,7 +83,8 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
     let sink = Sink::open(&plan.common.output)?;
     let show = plan.common.output.show_secrets;
     let stream = |f: &Finding| sink.write(|w| jsonl::write_line(w, f, show));
-    let streaming = plan.common.output.format == Format::Jsonl;
+    // verification happens once the scan is done, so a verified report is not streamed
+    let streaming = plan.common.output.format == Format::Jsonl && plan.common.verify.is_none();
     let post = Post {
         filter: &plan.common.filter,
         show_suppressed: plan.common.output.show_suppressed,
@@ -95,7 +96,7 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         &post,
         plan.common.output.quiet,
     );
-    finish(&plan.common, &outcome, sink, streaming)
+    finish(&plan.common, outcome, sink, streaming)
 }
 
 fn git_command(plan: GitPlan) -> Result<u8> {
@@ -106,12 +107,26 @@ fn git_command(plan: GitPlan) -> Result<u8> {
         stream: None,
     };
     let outcome = scan::run_git(&plan.common.matcher, &plan.git, &post)?;
-    finish(&plan.common, &outcome, sink, false)
+    finish(&plan.common, outcome, sink, false)
 }
 
-/// Prints the report (unless it was streamed) and the summary; returns the exit code.
-fn finish(common: &Common, outcome: &Outcome, sink: Sink, streamed: bool) -> Result<u8> {
+/// Verifies (with `--verify`), prints the report (unless it was streamed) and the summary;
+/// returns the exit code, which `--only-verified` does not change.
+fn finish(common: &Common, outcome: Outcome, sink: Sink, streamed: bool) -> Result<u8> {
+    let mut outcome = outcome;
     let output = &common.output;
+    let code = exit_code(&outcome.findings, common.fail_on);
+    if let Some(plan) = &common.verify {
+        verify(plan, &mut outcome.findings);
+        if plan.only_verified {
+            use crate::finding::VerifyStatus::{FlowDisabled, Live};
+            outcome.findings.retain(|f| {
+                f.verification
+                    .as_ref()
+                    .is_some_and(|v| matches!(v.status, Live | FlowDisabled))
+            });
+        }
+    }
     if !streamed {
         let report = Report {
             findings: &outcome.findings,
@@ -128,8 +143,21 @@ fn finish(common: &Common, outcome: &Outcome, sink: Sink, streamed: bool) -> Res
     if !output.quiet {
         eprintln!("{}", report::summary(&outcome.findings, &outcome.stats));
     }
-    Ok(exit_code(&outcome.findings, common.fail_on))
+    Ok(code)
 }
+
+#[cfg(feature = "verify")]
+fn verify(plan: &crate::config::VerifyPlan, findings: &mut [Finding]) {
+    let mut verifier = crate::verify::Verifier::new(crate::verify::VerifyOptions {
+        tokens: plan.tokens,
+        rps: plan.rps,
+        endpoint: plan.endpoint.clone(),
+    });
+    verifier.verify_all(findings);
+}
+
+#[cfg(not(feature = "verify"))]
+fn verify(_plan: &crate::config::VerifyPlan, _findings: &mut [Finding]) {}
 
 /// 1 when an unsuppressed finding is at or above `fail_on`, else 0.
 pub fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {

@@ -157,6 +157,7 @@ mod tests {
             first_seen: None,
             last_seen: None,
             occurrences: None,
+            verification: None,
         }
     }
 

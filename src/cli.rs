@@ -85,6 +85,18 @@ pub struct OutputArgs {
     /// No summary or warnings on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Check found consumer key + secret pairs live against Salesforce (network; off by default).
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify, also check refresh and access tokens.
+    #[arg(long, requires = "verify")]
+    pub verify_tokens: bool,
+    /// With --verify, requests per second at most.
+    #[arg(long, value_name = "N", default_value = "5", requires = "verify")]
+    pub verify_rps: f64,
+    /// Report only findings verified live or flow-disabled (implies nothing about exit codes).
+    #[arg(long, requires = "verify")]
+    pub only_verified: bool,
 }
 
 /// Limits shared by every scanning subcommand.

@@ -50,6 +50,50 @@ pub struct Common {
     pub max_file_size: u64,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Live verification, when asked for with `--verify`.
+    pub verify: Option<VerifyPlan>,
+}
+
+/// What `--verify` asked for.
+#[derive(Debug, Clone)]
+pub struct VerifyPlan {
+    /// Also verify refresh and access tokens.
+    pub tokens: bool,
+    /// Requests per second at most.
+    pub rps: f64,
+    /// `SFLEAKS_VERIFY_ENDPOINT`, validated.
+    pub endpoint: Option<String>,
+    /// Report only live and flow-disabled findings.
+    pub only_verified: bool,
+}
+
+impl VerifyPlan {
+    fn from_args(out: &OutputArgs) -> Result<Option<VerifyPlan>> {
+        if !out.verify {
+            return Ok(None);
+        }
+        if cfg!(not(feature = "verify")) {
+            bail!("--verify: this build has no network code (built without the `verify` feature)");
+        }
+        if !(out.verify_rps > 0.0 && out.verify_rps.is_finite()) {
+            bail!("--verify-rps: must be a positive number");
+        }
+        #[cfg(feature = "verify")]
+        let endpoint = match std::env::var(crate::verify::ENDPOINT_ENV) {
+            Ok(v) if !v.trim().is_empty() => {
+                Some(crate::verify::check_override(&v).map_err(|e| anyhow!(e))?)
+            }
+            _ => None,
+        };
+        #[cfg(not(feature = "verify"))]
+        let endpoint = None;
+        Ok(Some(VerifyPlan {
+            tokens: out.verify_tokens,
+            rps: out.verify_rps,
+            endpoint,
+            only_verified: out.only_verified,
+        }))
+    }
 }
 
 impl Common {
@@ -91,6 +135,7 @@ impl Common {
             fail_on,
             max_file_size,
             threads: limits.threads.unwrap_or(0),
+            verify: VerifyPlan::from_args(out)?,
         })
     }
 }

@@ -80,6 +80,29 @@ pub enum Suppression {
     Allowlist,
 }
 
+/// What live verification found out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerifyStatus {
+    /// Salesforce issued a token: an open door.
+    Live,
+    /// The key and secret are valid but the client credentials flow is off.
+    FlowDisabled,
+    /// Rotated, revoked, expired or wrong.
+    Invalid,
+    /// Not verified or no clear answer (the detail says why).
+    Unknown,
+}
+
+/// The result of verifying one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// The verdict.
+    pub status: VerifyStatus,
+    /// Why, in words (never the token itself).
+    pub detail: String,
+}
+
 /// One piece of context that tied a value to Salesforce or raised its severity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
@@ -163,6 +186,8 @@ pub struct Finding {
     pub last_seen: Option<String>,
     /// History scans: how many commits carry it.
     pub occurrences: Option<u64>,
+    /// Live verification, with `--verify`.
+    pub verification: Option<Verification>,
 }
 
 impl Finding {

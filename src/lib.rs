@@ -20,3 +20,5 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod suppress;
+#[cfg(feature = "verify")]
+pub mod verify;

@@ -212,6 +212,7 @@ impl Matcher {
             first_seen: None,
             last_seen: None,
             occurrences: None,
+            verification: None,
         }
     }
 
@@ -352,6 +353,7 @@ impl Matcher {
             first_seen: None,
             last_seen: None,
             occurrences: None,
+            verification: None,
         };
         Some(Candidate {
             rule: ri,
@@ -523,6 +525,7 @@ impl Matcher {
             first_seen: None,
             last_seen: None,
             occurrences: None,
+            verification: None,
         };
         Some(Candidate {
             rule: ri,

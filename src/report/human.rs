@@ -64,6 +64,23 @@ impl Printer for Human {
                 f.shown_secret(report.show_secrets)
             )?;
             writeln!(out, "  why:      {}", f.rationale)?;
+            if let Some(v) = &f.verification {
+                let status = serde_json::to_value(v.status)
+                    .ok()
+                    .and_then(|s| s.as_str().map(str::to_uppercase))
+                    .unwrap_or_default();
+                let line = format!("verified: {status}: {}", v.detail);
+                let loud = v.status == crate::finding::VerifyStatus::Live;
+                writeln!(
+                    out,
+                    "  {}",
+                    if loud {
+                        self.paint("1;31", &line)
+                    } else {
+                        line
+                    }
+                )?;
+            }
             if !f.evidence.is_empty() {
                 let ev: Vec<String> = f
                     .evidence

@@ -91,6 +91,9 @@ pub struct FindingView<'a> {
     /// History scans: how many commits carry it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub occurrences: Option<u64>,
+    /// Live verification, with `--verify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<&'a crate::finding::Verification>,
 }
 
 /// Evidence as serialised.
@@ -134,6 +137,7 @@ impl<'a> FindingView<'a> {
             first_seen: f.first_seen.as_deref(),
             last_seen: f.last_seen.as_deref(),
             occurrences: f.occurrences,
+            verification: f.verification.as_ref(),
         }
     }
 }

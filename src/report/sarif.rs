@@ -130,6 +130,9 @@ fn result(f: &Finding, rule_index: Option<usize>, report: &Report) -> Value {
     if let Some(n) = f.occurrences {
         props.insert("occurrences".into(), json!(n));
     }
+    if let Some(v) = &f.verification {
+        props.insert("verification".into(), json!(v));
+    }
     let mut r = json!({
         "ruleId": f.rule,
         "level": level(f.severity),

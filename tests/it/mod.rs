@@ -5,4 +5,6 @@ mod languages;
 mod rules;
 mod salesforce;
 mod util;
+#[cfg(feature = "verify")]
+mod verify;
 mod walk;

@@ -91,6 +91,20 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
     run_with_stdin(dir, args, "")
 }
 
+/// Runs with extra environment variables.
+pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = sfleaks(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().expect("binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Same, feeding `stdin`.
 pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Run {
     let out = sfleaks(dir)
