@@ -82,6 +82,14 @@ fn answer(path: &str, body: &str, auth: &str) -> (u16, String) {
             200,
             format!("{{\"access_token\":\"{ISSUED_TOKEN}\",\"instance_url\":\"https://acme.my.salesforce.com\",\"token_type\":\"Bearer\"}}"),
         ),
+        "/services/oauth2/token" if body.contains("grant_type=refresh_token") && body.contains(REFRESH2) => (
+            200,
+            format!("{{\"access_token\":\"{ISSUED_TOKEN}\"}}"),
+        ),
+        "/services/oauth2/token" if body.contains("grant_type=refresh_token") => (
+            400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"expired access/refresh token\"}".into(),
+        ),
         "/services/oauth2/token" if body.contains(HEX3) => (
             400,
             "{\"error\":\"invalid_grant\",\"error_description\":\"no client credentials user enabled\"}".into(),
@@ -295,4 +303,45 @@ fn endpoint_override_refuses_plain_http_off_loopback() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn refresh_tokens_in_auth_urls_are_checked_and_their_sessions_revoked() {
+    let server = StandIn::start();
+    let t = Tree::new();
+    t.write(
+        "ci.env",
+        format!("SFDX_AUTH_URL=force://PlatformCLI::{REFRESH2}@acme.my.salesforce.com\n"),
+    );
+    t.write(
+        "old.env",
+        format!("SFDX_AUTH_URL=force://PlatformCLI::{REFRESH1}@acme.my.salesforce.com\n"),
+    );
+    let env = [("SFLEAKS_VERIFY_ENDPOINT", server.base.as_str())];
+    let r = run_env(
+        t.path(),
+        &[
+            "scan",
+            "--verify",
+            "--verify-tokens",
+            "--format",
+            "json",
+            ".",
+        ],
+        &env,
+    );
+    let doc = r.json();
+    assert_eq!(status_of(&doc, "./ci.env").0, "live");
+    assert_eq!(status_of(&doc, "./old.env").0, "invalid");
+    let reqs = server.requests();
+    assert!(reqs
+        .iter()
+        .any(|(p, b)| p == "/services/oauth2/token" && b.contains("client_id=PlatformCLI")));
+    assert_eq!(
+        reqs.iter()
+            .filter(|(p, _)| p == "/services/oauth2/revoke")
+            .count(),
+        1
+    );
+    assert!(!r.stdout.contains(ISSUED_TOKEN));
 }
