@@ -79,6 +79,12 @@ impl<'a> Context<'a> {
             .min_by_key(|h| (h.line.abs_diff(line), h.start))
     }
 
+    /// An inline allow on `line` or the line before it.
+    fn allowed(&self, line: usize) -> Option<Suppression> {
+        let previous = (line > 1).then(|| self.line_bytes(line - 1));
+        is_allowed(self.line_bytes(line), previous).then_some(Suppression::Inline)
+    }
+
     fn line_bytes(&self, line: usize) -> &'a [u8] {
         &self.data[self.lines.line_range(self.data, line)]
     }
@@ -189,31 +195,13 @@ impl Matcher {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(data);
         let secret: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        Finding {
-            rule: rule.id.clone(),
-            severity: rule.severity,
-            path: path.to_string(),
-            line: 1,
-            column: 1,
-            offset: 0,
-            commit: None,
-            fingerprint: fingerprint(&rule.id, path, &secret),
-            secret,
-            sensitive: true,
-            cvss: rule.cvss,
-            message: format!("{} (a keystore file)", rule.name),
-            rationale: format!(
-                "{}: a keystore committed inside a Salesforce DX project",
-                rule.severity
-            ),
-            evidence: Vec::new(),
-            remediation: rule.remediation.clone(),
-            suppressed: None,
-            first_seen: None,
-            last_seen: None,
-            occurrences: None,
-            verification: None,
-        }
+        let mut f = finding_for(rule, path, secret, (1, 1, 0));
+        f.message = format!("{} (a keystore file)", rule.name);
+        f.rationale = format!(
+            "{}: a keystore committed inside a Salesforce DX project",
+            rule.severity
+        );
+        f
     }
 
     /// [`Matcher::find`] with what the source knows about the blob.
@@ -329,32 +317,17 @@ impl Matcher {
             }
         }
         let secret = format!("{}=true", p.enabled.name);
-        let finding = Finding {
-            rule: rule.id.clone(),
-            severity,
-            path: blob.path.to_string(),
+        let place = (
             line,
-            column: ctx.lines.column_of(ctx.data, p.enabled.offset),
-            offset: p.enabled.offset,
-            commit: None,
-            fingerprint: fingerprint(&rule.id, blob.path, &secret),
-            secret,
-            sensitive: false,
-            cvss,
-            message: rule.name.clone(),
-            rationale: reasons.join("; "),
-            evidence,
-            remediation: rule.remediation.clone(),
-            suppressed: is_allowed(
-                ctx.line_bytes(line),
-                (line > 1).then(|| ctx.line_bytes(line - 1)),
-            )
-            .then_some(Suppression::Inline),
-            first_seen: None,
-            last_seen: None,
-            occurrences: None,
-            verification: None,
-        };
+            ctx.lines.column_of(ctx.data, p.enabled.offset),
+            p.enabled.offset,
+        );
+        let mut finding = finding_for(rule, blob.path, secret, place);
+        finding.severity = severity;
+        finding.cvss = cvss;
+        finding.rationale = reasons.join("; ");
+        finding.evidence = evidence;
+        finding.suppressed = ctx.allowed(line);
         Some(Candidate {
             rule: ri,
             start: p.enabled.offset,
@@ -499,34 +472,16 @@ impl Matcher {
         }
         evidence.sort_by(|a, b| a.0.line.cmp(&b.0.line).then(a.0.kind.cmp(&b.0.kind)));
 
-        let previous = (line > 1).then(|| ctx.line_bytes(line - 1));
-        let suppressed = is_allowed(&data[line_range], previous).then_some(Suppression::Inline);
-        let message = match &key {
-            Some(k) => format!("{} in `{}`", rule.name, k),
-            None => rule.name.clone(),
-        };
-        let finding = Finding {
-            rule: rule.id.clone(),
-            severity,
-            path: path.to_string(),
-            line,
-            column: ctx.lines.column_of(data, start),
-            offset: start,
-            commit: None,
-            fingerprint: fingerprint(&rule.id, path, &value),
-            secret: value,
-            sensitive: rule.sensitive,
-            cvss,
-            message,
-            rationale: format!("{}: {}", severity, reasons.join("; ")),
-            evidence: evidence.iter().map(|(e, _)| e.clone()).collect(),
-            remediation: rule.remediation.clone(),
-            suppressed,
-            first_seen: None,
-            last_seen: None,
-            occurrences: None,
-            verification: None,
-        };
+        let place = (line, ctx.lines.column_of(data, start), start);
+        let mut finding = finding_for(rule, path, value, place);
+        finding.severity = severity;
+        finding.cvss = cvss;
+        if let Some(k) = &key {
+            finding.message = format!("{} in `{}`", rule.name, k);
+        }
+        finding.rationale = format!("{}: {}", severity, reasons.join("; "));
+        finding.evidence = evidence.iter().map(|(e, _)| e.clone()).collect();
+        finding.suppressed = ctx.allowed(line);
         Some(Candidate {
             rule: ri,
             start,
@@ -582,6 +537,34 @@ impl Matcher {
             .collect();
         findings.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
         findings
+    }
+}
+
+/// A finding of `rule` for `secret` at (line, column, byte offset), with the rule's
+/// severity, score, name and remediation; callers adjust what their context changes.
+fn finding_for(rule: &Rule, path: &str, secret: String, place: (usize, usize, usize)) -> Finding {
+    let (line, column, offset) = place;
+    Finding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        path: path.to_string(),
+        line,
+        column,
+        offset,
+        commit: None,
+        fingerprint: fingerprint(&rule.id, path, &secret),
+        secret,
+        sensitive: rule.sensitive,
+        cvss: rule.cvss,
+        message: rule.name.clone(),
+        rationale: String::new(),
+        evidence: Vec::new(),
+        remediation: rule.remediation.clone(),
+        suppressed: None,
+        first_seen: None,
+        last_seen: None,
+        occurrences: None,
+        verification: None,
     }
 }
 

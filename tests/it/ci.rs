@@ -42,6 +42,19 @@ fn leak_tree() -> Tree {
     tree
 }
 
+/// "path rule" of every finding in a JSON report.
+fn path_rules(doc: &Value) -> BTreeSet<String> {
+    doc["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let (p, r) = (f["path"].as_str(), f["rule"].as_str());
+            format!("{} {}", p.unwrap_or(""), r.unwrap_or(""))
+        })
+        .collect()
+}
+
 fn fingerprints(doc: &Value) -> BTreeSet<String> {
     doc["findings"]
         .as_array()
@@ -239,18 +252,7 @@ fn baseline_round_trip_hides_known_findings_and_fails_on_new_ones() {
         ],
     );
     assert_eq!(r.code, 1);
-    let rules: BTreeSet<String> = r.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["path"].as_str().unwrap_or(""),
-                f["rule"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let rules: BTreeSet<String> = path_rules(&r.json());
     assert_eq!(
         rules,
         BTreeSet::from([
@@ -357,18 +359,7 @@ regex = '(?P<secret>acmetok_[0-9a-f]{{20}})'
     );
     let r = run(tree.path(), &["scan", "--format", "json", "."]);
     let doc = r.json();
-    let got: BTreeSet<String> = doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["path"].as_str().unwrap_or(""),
-                f["rule"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let got: BTreeSet<String> = path_rules(&doc);
     assert_eq!(
         got,
         BTreeSet::from([

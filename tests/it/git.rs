@@ -33,10 +33,7 @@ impl Repo {
     /// Stages everything and commits as `author` at `date` (ISO 8601).
     fn commit(&self, msg: &str, author: &str, date: &str) -> String {
         self.git(&["add", "-A"]);
-        let out = Proc::new("git")
-            .current_dir(self.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
+        let out = isolated_git(self.path())
             .env("GIT_AUTHOR_NAME", author)
             .env(
                 "GIT_AUTHOR_EMAIL",
@@ -58,18 +55,21 @@ impl Repo {
     }
 }
 
-fn git_in(dir: &Path, args: &[&str]) -> String {
-    let out = Proc::new("git")
-        .current_dir(dir)
+/// git with the user's and the system's config kept out, and a fixed identity.
+fn isolated_git(dir: &Path) -> Proc {
+    let mut cmd = Proc::new("git");
+    cmd.current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "T")
         .env("GIT_AUTHOR_EMAIL", "t@acme.example")
         .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@acme.example")
-        .args(args)
-        .output()
-        .expect("git runs");
+        .env("GIT_COMMITTER_EMAIL", "t@acme.example");
+    cmd
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = isolated_git(dir).args(args).output().expect("git runs");
     assert!(
         out.status.success(),
         "git {args:?}: {}",

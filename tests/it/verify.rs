@@ -116,6 +116,18 @@ fn tree() -> Tree {
     t
 }
 
+/// Runs `sfleaks scan --verify ARGS .` in `t` with every request sent to the stand-in.
+fn verify_scan(server: &StandIn, t: &Tree, args: &[&str]) -> Run {
+    let mut all = vec!["scan", "--verify"];
+    all.extend_from_slice(args);
+    all.push(".");
+    run_env(
+        t.path(),
+        &all,
+        &[("SFLEAKS_VERIFY_ENDPOINT", server.base.as_str())],
+    )
+}
+
 fn status_of(doc: &Value, path: &str) -> (String, String) {
     let f = doc["findings"]
         .as_array()
@@ -138,11 +150,7 @@ fn statuses_from_a_stand_in_endpoint_and_each_pair_once() {
     let server = StandIn::start();
     let t = tree();
     let env = [("SFLEAKS_VERIFY_ENDPOINT", server.base.as_str())];
-    let r = run_env(
-        t.path(),
-        &["scan", "--verify", "--format", "json", "."],
-        &env,
-    );
+    let r = verify_scan(&server, &t, &["--format", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let doc = r.json();
     assert_eq!(status_of(&doc, "./live.py").0, "live");
@@ -239,19 +247,7 @@ fn a_non_salesforce_host_in_a_scanned_file_is_never_contacted() {
 fn only_verified_keeps_live_and_flow_disabled_and_the_exit_code() {
     let server = StandIn::start();
     let t = tree();
-    let env = [("SFLEAKS_VERIFY_ENDPOINT", server.base.as_str())];
-    let r = run_env(
-        t.path(),
-        &[
-            "scan",
-            "--verify",
-            "--only-verified",
-            "--format",
-            "json",
-            ".",
-        ],
-        &env,
-    );
+    let r = verify_scan(&server, &t, &["--only-verified", "--format", "json"]);
     assert_eq!(r.code, 1);
     let mut paths: Vec<String> = r.json()["findings"]
         .as_array()
@@ -268,26 +264,10 @@ fn tokens_are_verified_only_with_verify_tokens() {
     let server = StandIn::start();
     let t = Tree::new();
     t.write("session.http", format!("GET https://acme.my.salesforce.com/services/data/v61.0\nAuthorization: Bearer {ACCESS1}\n"));
-    let env = [("SFLEAKS_VERIFY_ENDPOINT", server.base.as_str())];
-    let r = run_env(
-        t.path(),
-        &["scan", "--verify", "--format", "json", "."],
-        &env,
-    );
+    let r = verify_scan(&server, &t, &["--format", "json"]);
     assert!(r.json()["findings"][0]["verification"].is_null());
     assert!(server.requests().is_empty());
-    let r = run_env(
-        t.path(),
-        &[
-            "scan",
-            "--verify",
-            "--verify-tokens",
-            "--format",
-            "json",
-            ".",
-        ],
-        &env,
-    );
+    let r = verify_scan(&server, &t, &["--verify-tokens", "--format", "json"]);
     assert_eq!(r.json()["findings"][0]["verification"]["status"], "live");
     assert_eq!(server.requests().len(), 1);
 }
@@ -317,19 +297,7 @@ fn refresh_tokens_in_auth_urls_are_checked_and_their_sessions_revoked() {
         "old.env",
         format!("SFDX_AUTH_URL=force://PlatformCLI::{REFRESH1}@acme.my.salesforce.com\n"),
     );
-    let env = [("SFLEAKS_VERIFY_ENDPOINT", server.base.as_str())];
-    let r = run_env(
-        t.path(),
-        &[
-            "scan",
-            "--verify",
-            "--verify-tokens",
-            "--format",
-            "json",
-            ".",
-        ],
-        &env,
-    );
+    let r = verify_scan(&server, &t, &["--verify-tokens", "--format", "json"]);
     let doc = r.json();
     assert_eq!(status_of(&doc, "./ci.env").0, "live");
     assert_eq!(status_of(&doc, "./old.env").0, "invalid");
