@@ -14,6 +14,7 @@ use crate::suppress::is_allowed;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use base64::Engine;
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// Bytes of the line before a match that `reject_before` looks at.
 const BEFORE_LOOKBACK: usize = 64;
@@ -27,6 +28,16 @@ pub struct Matcher {
     prefilter: AhoCorasick,
     /// For each prefilter literal, the rules that listed it.
     keyword_rules: Vec<Vec<usize>>,
+    /// Length of the longest keyword: how far lowercased chunks overlap.
+    longest_keyword: usize,
+}
+
+/// Bytes lowercased at a time for the keyword search.
+const CHUNK: usize = 64 * 1024;
+
+thread_local! {
+    /// Each worker's buffer for lowercased chunks, reused from blob to blob.
+    static LOWER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(CHUNK + 64));
 }
 
 /// One occurrence of a context signal.
@@ -134,14 +145,16 @@ impl Matcher {
                 }
             }
         }
+        // keywords are lowercase and searched in lowercased data (see `keyword_hits`)
         let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(&literals)?;
+        let longest_keyword = literals.iter().map(String::len).max().unwrap_or(1);
         Ok(Matcher {
             rules,
             prefilter,
             keyword_rules,
+            longest_keyword,
         })
     }
 
@@ -150,30 +163,36 @@ impl Matcher {
         &self.rules
     }
 
-    /// Which rules have at least one keyword in `data`.
-    fn triggered(&self, data: &[u8]) -> Vec<bool> {
-        let mut on = vec![false; self.rules.rules.len()];
-        let mut left = on.len();
-        // leftmost, non-overlapping: the fast (SIMD) search path; the keywords do not nest in
-        // one another, so no rule's keyword hides behind another's
-        for m in self.prefilter.find_iter(data) {
-            for &ri in &self.keyword_rules[m.pattern().as_usize()] {
-                if !on[ri] {
-                    on[ri] = true;
-                    left -= 1;
+    /// Where each rule's keywords occur in `data` (empty: the rule is not triggered).
+    ///
+    /// Keywords are matched without regard to ASCII case by lowercasing the data, in chunks,
+    /// into a per-thread buffer and searching that case-sensitively: the case-insensitive
+    /// automaton cannot use the SIMD search and was four times slower.
+    fn keyword_hits(&self, data: &[u8]) -> Vec<Vec<usize>> {
+        let mut hits = vec![Vec::new(); self.rules.rules.len()];
+        LOWER.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            let overlap = self.longest_keyword.saturating_sub(1);
+            let mut chunk = 0;
+            while chunk < data.len() {
+                let end = (chunk + CHUNK + overlap).min(data.len());
+                buf.clear();
+                buf.extend(data[chunk..end].iter().map(u8::to_ascii_lowercase));
+                // leftmost, non-overlapping; the keywords do not nest in one another, so no
+                // rule's keyword hides behind another's
+                for m in self.prefilter.find_iter(&buf[..]) {
+                    // a match starting in the overlap belongs to the next chunk
+                    if m.start() >= CHUNK {
+                        break;
+                    }
+                    for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+                        hits[ri].push(chunk + m.start());
+                    }
                 }
+                chunk += CHUNK;
             }
-            if left == 0 {
-                break;
-            }
-        }
-        on
-    }
-
-    /// Finds every secret in one blob. `path` labels the findings and decides the context
-    /// scope; findings come back sorted by line, column and rule.
-    pub fn find(&self, data: &[u8], path: &str) -> Vec<Finding> {
-        self.find_with(data, path, BlobContext::default())
+        });
+        hits
     }
 
     /// True when a rule reports this binary file whole (a keystore in an SFDX project), so a
@@ -204,6 +223,12 @@ impl Matcher {
         f
     }
 
+    /// Finds every secret in one blob. `path` labels the findings and decides the context
+    /// scope; findings come back sorted by line, column and rule.
+    pub fn find(&self, data: &[u8], path: &str) -> Vec<Finding> {
+        self.find_with(data, path, BlobContext::default())
+    }
+
     /// [`Matcher::find`] with what the source knows about the blob.
     pub fn find_with(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
         if bctx.salesforce_project {
@@ -213,14 +238,14 @@ impl Matcher {
                 }
             }
         }
-        let mut on = self.triggered(data);
-        if !on.contains(&true) {
+        let mut hits = self.keyword_hits(data);
+        if hits.iter().all(Vec::is_empty) {
             return Vec::new();
         }
         let plain = path.strip_prefix("./").unwrap_or(path);
         for (ri, rule) in self.rules.rules.iter().enumerate() {
-            if let Some(globs) = &rule.paths {
-                on[ri] = on[ri] && globs.is_match(plain);
+            if rule.paths.as_ref().is_some_and(|g| !g.is_match(plain)) {
+                hits[ri].clear();
             }
         }
         let blob = Blob {
@@ -232,25 +257,33 @@ impl Matcher {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
         for (ri, rule) in self.rules.rules.iter().enumerate() {
-            if !on[ri] {
+            if hits[ri].is_empty() {
                 continue;
             }
             for pattern in &rule.patterns {
-                for caps in pattern.regex.captures_iter(data) {
-                    let (Some(secret), Some(whole)) = (caps.name("secret"), caps.get(0)) else {
-                        continue;
-                    };
-                    if seen.contains(&(ri, secret.start(), secret.end())) {
-                        continue;
-                    }
-                    let ctx = ctx.get_or_insert_with(|| Context::new(data, &self.rules));
-                    let key = caps.name("key").map(|k| ctx.text(k.start(), k.end()));
-                    let span = (secret.start(), secret.end());
-                    if let Some(c) =
-                        self.candidate(ctx, ri, rule, pattern, blob, span, whole.start(), key)
-                    {
-                        seen.insert((ri, span.0, span.1));
-                        candidates.push(c);
+                // only the lines around the rule's keywords: every pattern's keyword is inside
+                // its match or within `pattern.lines` of it
+                for window in windows(data, &hits[ri], pattern.lines) {
+                    let base = window.start;
+                    for caps in pattern.regex.captures_iter(&data[window]) {
+                        let (Some(secret), Some(whole)) = (caps.name("secret"), caps.get(0)) else {
+                            continue;
+                        };
+                        let span = (base + secret.start(), base + secret.end());
+                        if seen.contains(&(ri, span.0, span.1)) {
+                            continue;
+                        }
+                        let ctx = ctx.get_or_insert_with(|| Context::new(data, &self.rules));
+                        let key = caps
+                            .name("key")
+                            .map(|k| ctx.text(base + k.start(), base + k.end()));
+                        let start = base + whole.start();
+                        if let Some(c) =
+                            self.candidate(ctx, ri, rule, pattern, blob, span, start, key)
+                        {
+                            seen.insert((ri, span.0, span.1));
+                            candidates.push(c);
+                        }
                     }
                 }
             }
@@ -540,6 +573,37 @@ impl Matcher {
     }
 }
 
+/// The byte ranges, whole lines from `before` lines above each hit to `after` lines below it,
+/// merged where they touch; hits come sorted.
+fn windows(data: &[u8], hits: &[usize], [before, after]: [usize; 2]) -> Vec<Range<usize>> {
+    let line_start = |pos: usize| memchr::memrchr(b'\n', &data[..pos]).map_or(0, |i| i + 1);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for &h in hits {
+        let mut start = line_start(h);
+        for _ in 0..before {
+            if start == 0 {
+                break;
+            }
+            start = line_start(start - 1);
+        }
+        let mut end = h;
+        for _ in 0..=after {
+            match memchr::memchr(b'\n', &data[end..]) {
+                Some(i) => end += i + 1,
+                None => {
+                    end = data.len();
+                    break;
+                }
+            }
+        }
+        match out.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ => out.push(start..end),
+        }
+    }
+    out
+}
+
 /// A finding of `rule` for `secret` at (line, column, byte offset), with the rule's
 /// severity, score, name and remediation; callers adjust what their context changes.
 fn finding_for(rule: &Rule, path: &str, secret: String, place: (usize, usize, usize)) -> Finding {
@@ -641,6 +705,77 @@ mod tests {
                 assert!(a == b || !a.contains(b.as_str()), "'{b}' nests in '{a}'");
             }
         }
+    }
+
+    #[test]
+    fn windows_cover_whole_lines_around_hits_and_merge() {
+        let data = b"l1\nl2\nl3 hit\nl4\nl5\nl6\nl7 hit\nl8";
+        let h1 = 9; // inside "l3 hit"
+        let h2 = data.len() - 6; // inside "l7 hit"
+        let w = windows(data, &[h1], [1, 1]);
+        assert_eq!(&data[w[0].clone()], b"l2\nl3 hit\nl4\n");
+        let w = windows(data, &[h1, h2], [1, 1]);
+        assert_eq!(w.len(), 2);
+        let w = windows(data, &[h1, h2], [2, 2]);
+        assert_eq!(w.len(), 1, "touching windows merge");
+        let w = windows(data, &[h2], [0, 5]);
+        assert_eq!(&data[w[0].clone()], b"l7 hit\nl8", "clamped at the end");
+        let w = windows(data, &[1], [5, 0]);
+        assert_eq!(w[0].start, 0, "clamped at the start");
+    }
+
+    #[test]
+    fn windowed_search_finds_what_a_whole_file_search_finds_in_every_fixture() {
+        let windowed = matcher();
+        let mut set = RuleSet::builtin().expect("rules");
+        for p in set.rules.iter_mut().flat_map(|r| r.patterns.iter_mut()) {
+            p.lines = [1 << 30, 1 << 30];
+        }
+        let whole = Matcher::new(set).expect("matcher");
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir)
+                .expect("testdata readable")
+                .flatten()
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let data = std::fs::read(&path).expect("fixture readable");
+                let name = path.display().to_string();
+                let key = |f: &Finding| (f.rule.clone(), f.line, f.column, f.severity);
+                let a: Vec<_> = windowed.find(&data, &name).iter().map(key).collect();
+                let b: Vec<_> = whole.find(&data, &name).iter().map(key).collect();
+                assert_eq!(a, b, "{name}");
+                files += 1;
+            }
+        }
+        assert!(files > 50, "{files} fixtures");
+    }
+
+    #[test]
+    fn keywords_are_found_in_any_case_and_across_chunk_boundaries() {
+        let m = matcher();
+        let ri = m
+            .rules
+            .rules
+            .iter()
+            .position(|r| r.id == "salesforce-consumer-secret")
+            .expect("rule");
+        let mut data = vec![b' '; CHUNK - 3];
+        data.extend_from_slice(b"SeCrEt and more text");
+        let hits = m.keyword_hits(&data);
+        assert_eq!(
+            hits[ri],
+            vec![CHUNK - 3],
+            "a keyword straddling the chunk edge"
+        );
+        let mut data = vec![b' '; CHUNK];
+        data.extend_from_slice(b"SECRET");
+        assert_eq!(m.keyword_hits(&data)[ri], vec![CHUNK]);
     }
 
     #[test]

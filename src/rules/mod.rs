@@ -156,6 +156,8 @@ struct RawPattern {
     decode: Option<String>,
     #[serde(default)]
     or_project: bool,
+    #[serde(default)]
+    lines: Option<[usize; 2]>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -248,7 +250,13 @@ pub struct Pattern {
     pub decode: Option<Decode>,
     /// A blob inside a Salesforce DX project satisfies the requirement by itself.
     pub or_project: bool,
+    /// Lines before and after a keyword hit that the pattern is searched in: the keyword is
+    /// inside every match or this close to it (the matcher never scans whole files).
+    pub lines: [usize; 2],
 }
+
+/// Default search window around a keyword hit, in lines before and after.
+pub const DEFAULT_PATTERN_LINES: [usize; 2] = [1, 2];
 
 /// Encodings a pattern's value is decoded from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -536,6 +544,7 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
                 Some(other) => return Err(bad(format!("unknown decode '{other}'"))),
             },
             or_project: p.or_project,
+            lines: p.lines.unwrap_or(DEFAULT_PATTERN_LINES),
         });
     }
     let mut escalate = Vec::new();
