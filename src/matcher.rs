@@ -28,6 +28,8 @@ pub struct Matcher {
     prefilter: AhoCorasick,
     /// For each prefilter literal, the rules that listed it.
     keyword_rules: Vec<Vec<usize>>,
+    /// For each rule, for each pattern, the prefilter literals it is searched around.
+    pattern_literals: Vec<Vec<Vec<usize>>>,
     /// Length of the longest keyword: how far lowercased chunks overlap.
     longest_keyword: usize,
 }
@@ -150,10 +152,26 @@ impl Matcher {
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
             .build(&literals)?;
         let longest_keyword = literals.iter().map(String::len).max().unwrap_or(1);
+        let pattern_literals = rules
+            .rules
+            .iter()
+            .map(|r| {
+                r.patterns
+                    .iter()
+                    .map(|p| {
+                        p.keywords
+                            .iter()
+                            .filter_map(|k| literals.iter().position(|l| l == k))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Matcher {
             rules,
             prefilter,
             keyword_rules,
+            pattern_literals,
             longest_keyword,
         })
     }
@@ -163,13 +181,13 @@ impl Matcher {
         &self.rules
     }
 
-    /// Where each rule's keywords occur in `data` (empty: the rule is not triggered).
+    /// Where each prefilter literal occurs in `data`, in order.
     ///
     /// Keywords are matched without regard to ASCII case by lowercasing the data, in chunks,
     /// into a per-thread buffer and searching that case-sensitively: the case-insensitive
     /// automaton cannot use the SIMD search and was four times slower.
     fn keyword_hits(&self, data: &[u8]) -> Vec<Vec<usize>> {
-        let mut hits = vec![Vec::new(); self.rules.rules.len()];
+        let mut hits = vec![Vec::new(); self.keyword_rules.len()];
         LOWER.with(|buf| {
             let mut buf = buf.borrow_mut();
             let overlap = self.longest_keyword.saturating_sub(1);
@@ -185,9 +203,7 @@ impl Matcher {
                     if m.start() >= CHUNK {
                         break;
                     }
-                    for &ri in &self.keyword_rules[m.pattern().as_usize()] {
-                        hits[ri].push(chunk + m.start());
-                    }
+                    hits[m.pattern().as_usize()].push(chunk + m.start());
                 }
                 chunk += CHUNK;
             }
@@ -238,14 +254,22 @@ impl Matcher {
                 }
             }
         }
-        let mut hits = self.keyword_hits(data);
+        let hits = self.keyword_hits(data);
         if hits.iter().all(Vec::is_empty) {
             return Vec::new();
         }
         let plain = path.strip_prefix("./").unwrap_or(path);
+        let mut on = vec![false; self.rules.rules.len()];
+        for (li, h) in hits.iter().enumerate() {
+            if !h.is_empty() {
+                for &ri in &self.keyword_rules[li] {
+                    on[ri] = true;
+                }
+            }
+        }
         for (ri, rule) in self.rules.rules.iter().enumerate() {
             if rule.paths.as_ref().is_some_and(|g| !g.is_match(plain)) {
-                hits[ri].clear();
+                on[ri] = false;
             }
         }
         let blob = Blob {
@@ -257,13 +281,22 @@ impl Matcher {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
         for (ri, rule) in self.rules.rules.iter().enumerate() {
-            if hits[ri].is_empty() {
+            if !on[ri] {
                 continue;
             }
-            for pattern in &rule.patterns {
-                // only the lines around the rule's keywords: every pattern's keyword is inside
-                // its match or within `pattern.lines` of it
-                for window in windows(data, &hits[ri], pattern.lines) {
+            for (pi, pattern) in rule.patterns.iter().enumerate() {
+                // only the lines around the pattern's keywords: each is inside its match or
+                // within `pattern.lines` of it
+                let mut around: Vec<usize> = self.pattern_literals[ri][pi]
+                    .iter()
+                    .flat_map(|&li| hits[li].iter().copied())
+                    .collect();
+                around.sort_unstable();
+                for window in windows(data, &around, pattern.lines) {
+                    // most windows hold no match: the capture-free check is much cheaper
+                    if !pattern.regex.is_match(&data[window.clone()]) {
+                        continue;
+                    }
                     let base = window.start;
                     for caps in pattern.regex.captures_iter(&data[window]) {
                         let (Some(secret), Some(whole)) = (caps.name("secret"), caps.get(0)) else {
@@ -759,12 +792,12 @@ mod tests {
     #[test]
     fn keywords_are_found_in_any_case_and_across_chunk_boundaries() {
         let m = matcher();
-        let ri = m
-            .rules
-            .rules
-            .iter()
-            .position(|r| r.id == "salesforce-consumer-secret")
-            .expect("rule");
+        let ri = m.keyword_rules.iter().position(|rules| {
+            rules
+                .iter()
+                .any(|&r| m.rules.rules[r].id == "salesforce-consumer-secret")
+        });
+        let ri = ri.expect("literal 'secret'");
         let mut data = vec![b' '; CHUNK - 3];
         data.extend_from_slice(b"SeCrEt and more text");
         let hits = m.keyword_hits(&data);

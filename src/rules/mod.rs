@@ -158,6 +158,8 @@ struct RawPattern {
     or_project: bool,
     #[serde(default)]
     lines: Option<[usize; 2]>,
+    #[serde(default)]
+    keywords: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -253,6 +255,8 @@ pub struct Pattern {
     /// Lines before and after a keyword hit that the pattern is searched in: the keyword is
     /// inside every match or this close to it (the matcher never scans whole files).
     pub lines: [usize; 2],
+    /// The rule keywords (lowercase) this pattern is searched around; all of them by default.
+    pub keywords: Vec<String>,
 }
 
 /// Default search window around a keyword hit, in lines before and after.
@@ -545,6 +549,21 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             },
             or_project: p.or_project,
             lines: p.lines.unwrap_or(DEFAULT_PATTERN_LINES),
+            keywords: match &p.keywords {
+                None => r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+                Some(list) => {
+                    let list: Vec<String> = list.iter().map(|k| k.to_ascii_lowercase()).collect();
+                    if let Some(k) = list
+                        .iter()
+                        .find(|k| !r.keywords.iter().any(|rk| rk.eq_ignore_ascii_case(k)))
+                    {
+                        return Err(bad(format!(
+                            "pattern keyword '{k}' is not one of the rule's keywords"
+                        )));
+                    }
+                    list
+                }
+            },
         });
     }
     let mut escalate = Vec::new();
