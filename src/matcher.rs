@@ -51,28 +51,84 @@ struct SignalHit {
     line: usize,
 }
 
-/// The lazily built view of a blob that has at least one candidate.
+/// The lazily built view of a blob that has at least one candidate. Signals are searched
+/// only in the byte range candidates need (the lines within reach of them in code, the whole
+/// file in config files), growing as candidates further away come up.
 struct Context<'a> {
     data: &'a [u8],
     lines: LineIndex,
-    hits: Vec<SignalHit>,
+    signals: &'a [crate::rules::Signal],
+    hits: std::cell::RefCell<Vec<SignalHit>>,
+    covered: std::cell::Cell<Option<(usize, usize)>>,
 }
 
 impl<'a> Context<'a> {
-    fn new(data: &'a [u8], rules: &RuleSet) -> Context<'a> {
-        let lines = LineIndex::new(data);
-        let mut hits = Vec::new();
-        for (i, signal) in rules.signals.iter().enumerate() {
-            for m in signal.regex.find_iter(data) {
-                hits.push(SignalHit {
-                    signal: i,
-                    start: m.start(),
-                    end: m.end(),
-                    line: lines.line_of(m.start()),
-                });
+    fn new(data: &'a [u8], rules: &'a RuleSet) -> Context<'a> {
+        Context {
+            data,
+            lines: LineIndex::new(data),
+            signals: &rules.signals,
+            hits: std::cell::RefCell::new(Vec::new()),
+            covered: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Makes sure signals are known within `reach` lines of `line` (`None`: the whole blob).
+    fn ensure(&self, line: usize, reach: Option<usize>) {
+        let (start, end) = match reach {
+            None => (0, self.data.len()),
+            Some(r) => {
+                let first = line.saturating_sub(r).max(1);
+                let last = (line + r).min(self.lines.len());
+                let start = self.lines.line_range(self.data, first).start;
+                let end = self.lines.line_range(self.data, last).end;
+                // take the line ending too, so `\b` and `$` see the same as in the whole file
+                let end = (end + 2).min(self.data.len());
+                (start, end)
+            }
+        };
+        let parts: Vec<(usize, usize)> = match self.covered.get() {
+            None => vec![(start, end)],
+            Some((cs, ce)) if start >= cs && end <= ce => return,
+            Some((cs, ce)) => {
+                let mut parts = Vec::new();
+                if start < cs {
+                    parts.push((start, cs));
+                }
+                if end > ce {
+                    parts.push((ce, end));
+                }
+                self.covered.set(Some((start.min(cs), end.max(ce))));
+                parts
+            }
+        };
+        if self.covered.get().is_none() {
+            self.covered.set(Some((start, end)));
+        }
+        let mut hits = self.hits.borrow_mut();
+        for (part_start, to) in parts {
+            // start at a line boundary so anchors and `\b` behave as in the whole file; hits in
+            // the part of that line already covered are known
+            let from = self
+                .lines
+                .line_range(self.data, self.lines.line_of(part_start))
+                .start;
+            for (i, signal) in self.signals.iter().enumerate() {
+                for m in signal.regex.find_iter(&self.data[from..to]) {
+                    let (s, e) = (from + m.start(), from + m.end());
+                    let known =
+                        s < part_start && hits.iter().any(|h| h.signal == i && h.start == s);
+                    if !known {
+                        hits.push(SignalHit {
+                            signal: i,
+                            start: s,
+                            end: e,
+                            line: self.lines.line_of(s),
+                        });
+                    }
+                }
             }
         }
-        Context { data, lines, hits }
     }
 
     /// The nearest hit of one of `signals` within `within` lines of `line` (anywhere in the
@@ -83,13 +139,16 @@ impl<'a> Context<'a> {
         line: usize,
         within: Option<usize>,
         secret: (usize, usize),
-    ) -> Option<&SignalHit> {
+    ) -> Option<SignalHit> {
+        self.ensure(line, within);
         self.hits
+            .borrow()
             .iter()
             .filter(|h| signals.contains(&h.signal))
             .filter(|h| h.end <= secret.0 || h.start >= secret.1)
             .filter(|h| within.is_none_or(|w| h.line.abs_diff(line) <= w))
             .min_by_key(|h| (h.line.abs_diff(line), h.start))
+            .copied()
     }
 
     /// An inline allow on `line` or the line before it.
