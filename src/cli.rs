@@ -119,6 +119,9 @@ pub struct ScanArgs {
     /// Scan files that .gitignore/.ignore exclude too.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Follow symbolic links, also out of the scan root (loops are detected and skipped).
+    #[arg(short = 'L', long)]
+    pub follow: bool,
     /// Size and thread limits.
     #[command(flatten)]
     pub limits: LimitArgs,

@@ -174,6 +174,7 @@ impl ScanPlan {
             inputs.push(Input::Walk(WalkOptions {
                 paths: roots,
                 no_ignore: args.no_ignore,
+                follow: args.follow,
                 max_file_size: common.max_file_size,
                 threads: common.threads,
             }));

@@ -99,6 +99,11 @@ impl Loaded {
     }
 }
 
+/// Parses a config file's text; the error is one line, `line L, column C: problem`.
+pub fn parse(text: &str) -> Result<ConfigFile, String> {
+    toml::from_str(text).map_err(|e| crate::rules::toml_error(&e, text))
+}
+
 /// Reads `explicit` (which must exist), or `.sfleaks.toml` in `root` if there is one.
 pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Option<Loaded>> {
     let file = match explicit {
@@ -113,15 +118,7 @@ pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Option<Loaded>> {
     };
     let text = std::fs::read_to_string(&file)
         .map_err(|e| anyhow!("cannot read config {}: {e}", file.display()))?;
-    let config: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let text = e.to_string();
-        let msg: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        anyhow!("config {}: {}", file.display(), msg.join(" "))
-    })?;
+    let config = parse(&text).map_err(|e| anyhow!("config {}: {e}", file.display()))?;
     let dir = file
         .parent()
         .map(Path::to_path_buf)

@@ -667,26 +667,48 @@ impl Matcher {
 
 /// The byte ranges, whole lines from `before` lines above each hit to `after` lines below it,
 /// merged where they touch; hits come sorted.
+///
+/// Linear in the data however many hits there are: a hit on the line of the hit before it adds
+/// nothing, and the backward search for a window's start never passes the previous window's end
+/// (a start found there merges anyway), so a 100 MB line with a keyword every few bytes is not
+/// searched once per hit.
 fn windows(data: &[u8], hits: &[usize], [before, after]: [usize; 2]) -> Vec<Range<usize>> {
-    let line_start = |pos: usize| memchr::memrchr(b'\n', &data[..pos]).map_or(0, |i| i + 1);
     let mut out: Vec<Range<usize>> = Vec::new();
+    // end of the line holding the previous hit (just past its newline)
+    let mut line_end = 0;
     for &h in hits {
+        if h < line_end {
+            continue;
+        }
+        let floor = out.last().map_or(0, |w| w.end);
+        let line_start = |pos: usize| {
+            if pos <= floor {
+                return pos;
+            }
+            memchr::memrchr(b'\n', &data[floor..pos]).map_or(floor, |i| floor + i + 1)
+        };
         let mut start = line_start(h);
         for _ in 0..before {
-            if start == 0 {
+            if start <= floor {
                 break;
             }
             start = line_start(start - 1);
         }
         let mut end = h;
-        for _ in 0..=after {
+        for i in 0..=after {
             match memchr::memchr(b'\n', &data[end..]) {
-                Some(i) => end += i + 1,
+                Some(n) => end += n + 1,
                 None => {
                     end = data.len();
                     break;
                 }
             }
+            if i == 0 {
+                line_end = end;
+            }
+        }
+        if end == data.len() && line_end < h {
+            line_end = end;
         }
         match out.last_mut() {
             Some(last) if start <= last.end => last.end = last.end.max(end),

@@ -133,6 +133,11 @@ impl Tally {
                     );
                 }
             }
+            Skip::NotAFile => {
+                if !self.quiet {
+                    eprintln!("sfleaks: warning: skipping {path}: not a regular file");
+                }
+            }
             Skip::Unreadable(err) => {
                 self.errors.fetch_add(1, Ordering::Relaxed);
                 if !self.quiet {
@@ -292,6 +297,24 @@ pub fn run_git(
     }
     let counters = Arc::new(Counters::default());
     let tally = Tally::new(opts.quiet, Arc::clone(&counters));
+    let staged = matches!(opts.target, GitTarget::Staged);
+    // a staged scan checks the few blobs it reads instead (see `BlobReader`)
+    let odb = if staged {
+        None
+    } else {
+        guard_objects(&repo, &tally)
+    };
+    let odb = odb.as_ref();
+    let reader = BlobReader {
+        matcher,
+        tally: &tally,
+        max: opts.max_file_size,
+        bctx: source::BlobContext {
+            salesforce_project: git::is_sfdx_project(&repo),
+        },
+        check_loose: staged,
+    };
+    let reader = &reader;
     let progress = Progress::start(
         opts.progress && matches!(opts.target, GitTarget::History(_)),
         Arc::clone(&counters),
@@ -301,9 +324,6 @@ pub fn run_git(
         n => n,
     };
     let repo_dir = repo.path().to_path_buf();
-    let bctx = source::BlobContext {
-        salesforce_project: git::is_sfdx_project(&repo),
-    };
     let results: Mutex<Vec<(u32, Vec<Finding>)>> = Mutex::new(Vec::new());
     let mut sent: Vec<bool> = Vec::new();
     let (tx, rx) = crossbeam_channel::bounded::<(u32, git2::Oid, String)>(1024);
@@ -312,7 +332,9 @@ pub fn run_git(
             let rx = rx.clone();
             let (tally, results, repo_dir) = (&tally, &results, &repo_dir);
             s.spawn(move || {
-                let repo = match git2::Repository::open(repo_dir) {
+                let repo = match git2::Repository::open(repo_dir)
+                    .and_then(|r| odb.map_or(Ok(()), |f| f.apply(&r)).map(|()| r))
+                {
                     Ok(r) => r,
                     Err(e) => {
                         tally.skipped("(repository)", Skip::Unreadable(e.message().to_string()));
@@ -320,8 +342,7 @@ pub fn run_git(
                     }
                 };
                 for (idx, oid, path) in rx {
-                    let found =
-                        scan_blob(&repo, oid, &path, opts.max_file_size, matcher, tally, bctx);
+                    let found = reader.scan(&repo, oid, &path);
                     if !found.is_empty() {
                         lock(results).push((idx, found));
                     }
@@ -365,15 +386,7 @@ pub fn run_git(
                 }
                 sent[b] = true;
                 let path = &history.paths[ch.path as usize];
-                per_blob[b] = scan_blob(
-                    &repo,
-                    history.blobs[b],
-                    path,
-                    opts.max_file_size,
-                    matcher,
-                    &tally,
-                    bctx,
-                );
+                per_blob[b] = reader.scan(&repo, history.blobs[b], path);
             }
         }
     }
@@ -381,12 +394,20 @@ pub fn run_git(
     for w in &history.warnings {
         tally.skipped("(git)", Skip::Unreadable(w.clone()));
     }
+    // a corrupt repository is scanned as far as it can be read; one of which nothing could
+    // be read is an error, not a clean result
+    let nothing_read = history.commits.is_empty() && history.blobs.is_empty();
+    if nothing_read && tally.errors.load(Ordering::Relaxed) > 0 {
+        return Err(git::GitError::Git {
+            what: format!("scanning {}", repo.path().display()),
+            message: "nothing could be read (see the warnings above)".into(),
+        });
+    }
     if !opts.quiet {
         for s in &history.submodules {
             eprintln!("sfleaks: note: submodule {s} is not scanned (scan its own repository)");
         }
     }
-    let staged = matches!(opts.target, GitTarget::Staged);
     let findings: Vec<Finding> = attribution::attribute(&history, &per_blob)
         .into_iter()
         .map(|a| {
@@ -415,36 +436,79 @@ pub fn run_git(
     })
 }
 
-/// Reads one blob and matches it, counting what was skipped.
-fn scan_blob(
-    repo: &git2::Repository,
-    oid: git2::Oid,
-    path: &str,
-    max: u64,
-    matcher: &Matcher,
-    tally: &Tally,
-    bctx: source::BlobContext,
-) -> Vec<Finding> {
-    let label = format!("{path} (blob {oid})");
-    // the header gives the size without inflating the object
-    if let Ok((size, _)) = repo.odb().and_then(|odb| odb.read_header(oid)) {
-        if size as u64 > max {
-            tally.skipped(&label, Skip::TooLarge(size as u64));
-            return Vec::new();
-        }
-    }
-    let blob = match repo.find_blob(oid) {
-        Ok(b) => b,
+/// Checks the loose objects and, if some are corrupt, names them and hides them from libgit2
+/// (which would hang on a truncated one); returns the database to give every handle.
+fn guard_objects(repo: &git2::Repository, tally: &Tally) -> Option<source::loose::Filtered> {
+    let filtered = match source::loose::check(repo) {
+        Ok(f) => f?,
         Err(e) => {
-            tally.skipped(&label, Skip::Unreadable(e.message().to_string()));
-            return Vec::new();
+            tally.skipped("(loose objects)", Skip::Unreadable(e.to_string()));
+            return None;
         }
     };
-    let data = blob.content();
-    if source::looks_binary(data) && !matcher.wants_binary(path, bctx) {
-        tally.skipped(&label, Skip::Binary);
-        return Vec::new();
+    for b in &filtered.broken {
+        tally.skipped(
+            &format!("object {}", b.id),
+            Skip::Unreadable(b.problem.clone()),
+        );
     }
-    tally.scanned(data.len());
-    matcher.find_with(data, path, bctx)
+    if let Err(e) = filtered.apply(repo) {
+        tally.skipped(
+            "(object database)",
+            Skip::Unreadable(e.message().to_string()),
+        );
+    }
+    Some(filtered)
+}
+
+/// What every worker needs to read and match one blob.
+struct BlobReader<'a> {
+    matcher: &'a Matcher,
+    tally: &'a Tally,
+    max: u64,
+    bctx: source::BlobContext,
+    /// Check the blob's loose file before libgit2 reads it (staged scans; history scans
+    /// checked every loose object up front).
+    check_loose: bool,
+}
+
+impl BlobReader<'_> {
+    /// Reads one blob and matches it, counting what was skipped.
+    fn scan(&self, repo: &git2::Repository, oid: git2::Oid, path: &str) -> Vec<Finding> {
+        let BlobReader {
+            matcher,
+            tally,
+            max,
+            bctx,
+            check_loose,
+        } = *self;
+        let label = format!("{path} (blob {oid})");
+        // the header gives the size without inflating the object
+        if let Ok((size, _)) = repo.odb().and_then(|odb| odb.read_header(oid)) {
+            if size as u64 > max {
+                tally.skipped(&label, Skip::TooLarge(size as u64));
+                return Vec::new();
+            }
+        }
+        if check_loose {
+            if let Some(problem) = source::loose::problem(repo, oid) {
+                tally.skipped(&label, Skip::Unreadable(problem));
+                return Vec::new();
+            }
+        }
+        let blob = match repo.find_blob(oid) {
+            Ok(b) => b,
+            Err(e) => {
+                tally.skipped(&label, Skip::Unreadable(e.message().to_string()));
+                return Vec::new();
+            }
+        };
+        let Some(data) = source::scannable(blob.content(), || matcher.wants_binary(path, bctx))
+        else {
+            tally.skipped(&label, Skip::Binary);
+            return Vec::new();
+        };
+        tally.scanned(data.len());
+        matcher.find_with(&data, path, bctx)
+    }
 }

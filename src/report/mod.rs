@@ -175,9 +175,10 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
     let plural = if stats.files == 1 { "" } else { "s" };
     if stats.commits > 0 {
         s.push_str(&format!(
-            "; scanned {} blob{plural} from {} commits, {} in {} ms",
+            "; scanned {} blob{plural} from {} commit{}, {} in {} ms",
             stats.files,
             stats.commits,
+            if stats.commits == 1 { "" } else { "s" },
             human_bytes(stats.bytes),
             stats.elapsed_ms
         ));

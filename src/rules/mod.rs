@@ -382,7 +382,7 @@ impl RuleSet {
         for (file, text) in texts {
             let raw: RawFile = toml::from_str(text).map_err(|e| RuleError::Syntax {
                 file: file.clone(),
-                message: one_line(&e.to_string()),
+                message: toml_error(&e, text),
             })?;
             parsed.push((file.clone(), raw));
         }
@@ -633,6 +633,73 @@ pub fn default_cvss(sev: Severity) -> f32 {
 
 fn regex_error(e: &regex::Error) -> String {
     format!("invalid regex: {}", one_line(&e.to_string()))
+}
+
+/// A TOML error on one line, as `line L, column C: message`, without the snippet of the file
+/// that the error's own display draws (the line may hold a secret, such as an allowlisted
+/// value); quoted values in the message are redacted for the same reason.
+pub fn toml_error(e: &toml::de::Error, text: &str) -> String {
+    let message = redact_quoted(&one_line(e.message()));
+    match e.span() {
+        Some(span) => {
+            let upto = &text.as_bytes()[..span.start.min(text.len())];
+            let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = upto.len() - line_start + 1;
+            match key_before(&upto[line_start..], upto) {
+                Some(key) => format!("line {line}, column {column}: {key}: {message}"),
+                None => format!("line {line}, column {column}: {message}"),
+            }
+        }
+        None => message,
+    }
+}
+
+/// The key a value belongs to, when the error points at a value (`values = "…"` gives
+/// `allowlist.values` under `[allowlist]`), so the message names the key.
+fn key_before(line: &[u8], upto: &[u8]) -> Option<String> {
+    let line = String::from_utf8_lossy(line);
+    let key = line.trim_end().strip_suffix('=')?.trim();
+    let bare = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    if !bare(key) {
+        return None;
+    }
+    let table = String::from_utf8_lossy(upto)
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    Some(match table {
+        Some(t) if bare(&t) => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
+}
+
+/// Redacts every double-quoted fragment of a message that is long enough to be a secret.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find('"') {
+        let Some(len) = rest[open + 1..].find('"') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + 1 + len];
+        out.push_str(&rest[..=open]);
+        if inner.chars().count() > 5 {
+            out.push_str(&crate::finding::redact(inner));
+        } else {
+            out.push_str(inner);
+        }
+        out.push('"');
+        rest = &rest[open + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Folds a multi-line message (TOML and regex errors draw carets) into one line.

@@ -2,7 +2,7 @@
 //! ripgrep uses): `.gitignore`/`.ignore` respected unless `no_ignore`, hidden files scanned,
 //! `.git/` never entered, symlinks not followed, only regular files read.
 
-use super::{looks_binary, BlobContext, Sink, Skip, SFDX_PROJECT_FILE};
+use super::{scannable, BlobContext, Sink, Skip, SFDX_PROJECT_FILE};
 use ignore::{WalkBuilder, WalkState};
 use std::collections::HashMap;
 use std::fs::File;
@@ -44,6 +44,8 @@ pub struct WalkOptions {
     pub paths: Vec<PathBuf>,
     /// Scan files that ignore files exclude.
     pub no_ignore: bool,
+    /// Follow symbolic links (otherwise only links given as roots are followed).
+    pub follow: bool,
     /// Skip files larger than this many bytes.
     pub max_file_size: u64,
     /// Worker threads (0 = one per core).
@@ -62,7 +64,7 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
     }
     builder
         .hidden(false)
-        .follow_links(false)
+        .follow_links(opts.follow)
         .threads(opts.threads)
         .filter_entry(|e| e.file_name() != ".git");
     if opts.no_ignore {
@@ -82,16 +84,21 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    let path = error_path(&err);
-                    sink.skipped(&path, Skip::Unreadable(one_line(&err.to_string())));
+                    let (path, why) = describe(&err);
+                    sink.skipped(&path, Skip::Unreadable(why));
                     return WalkState::Continue;
                 }
             };
             // regular files only: FIFOs, sockets and devices would block or never end
             if !entry.file_type().is_some_and(|t| t.is_file()) {
+                // a root named on the command line is said; inside a tree they pass silently
+                if entry.depth() == 0 && !entry.file_type().is_some_and(|t| t.is_dir()) {
+                    let path = super::pathname::of_path(entry.path());
+                    sink.skipped(&path, Skip::NotAFile);
+                }
                 return WalkState::Continue;
             }
-            let path = entry.path().display().to_string();
+            let path = super::pathname::of_path(entry.path());
             let abs =
                 std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
             let ctx = BlobContext {
@@ -121,22 +128,26 @@ fn read_file(p: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &dyn Sink,
         return sink.skipped(path, Skip::TooLarge(buf.len() as u64));
     }
     // a keystore in an SFDX project is wanted even though it is binary
-    if looks_binary(buf) && !sink.wants_binary(path, ctx) {
-        return sink.skipped(path, Skip::Binary);
+    match scannable(buf, || sink.wants_binary(path, ctx)) {
+        Some(text) => sink.blob(path, &text, ctx),
+        None => sink.skipped(path, Skip::Binary),
     }
-    sink.blob(path, buf, ctx);
 }
 
-fn error_path(err: &ignore::Error) -> String {
+/// The path a walk error concerns, and the error on one line without that path again.
+fn describe(err: &ignore::Error) -> (String, String) {
     match err {
-        ignore::Error::WithPath { path, .. } => path.display().to_string(),
+        ignore::Error::WithPath { path, err } => (super::pathname::of_path(path), describe(err).1),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
+            describe(err)
         }
-        _ => String::from("(walk)"),
+        ignore::Error::Loop { ancestor, child } => (
+            super::pathname::of_path(child),
+            format!(
+                "symlink loop (points to {}), not followed",
+                super::pathname::of_path(ancestor)
+            ),
+        ),
+        other => (String::from("(walk)"), other.to_string().replace('\n', " ")),
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.replace('\n', " ")
 }

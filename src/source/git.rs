@@ -194,11 +194,29 @@ fn commit_order(
     sel: &Selection,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Oid>, GitError> {
-    let mut walk = repo
-        .revwalk()
-        .map_err(git_err("starting the commit walk"))?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-        .map_err(git_err("sorting the commit walk"))?;
+    let (tips, hidden) = tips_and_hidden(repo, sel, warnings)?;
+    if tips.is_empty() {
+        return Ok(Vec::new());
+    }
+    match revwalk_order(repo, &tips, &hidden) {
+        Ok(order) => Ok(order),
+        Err(e) => {
+            // libgit2 gives up on the whole walk at one missing commit; walk what can be read
+            warnings.push(format!(
+                "commit walk: {}; scanning the commits that can be read",
+                e.message()
+            ));
+            Ok(tolerant_order(repo, &tips, &hidden, warnings))
+        }
+    }
+}
+
+/// The commits to start from and the ones (with their ancestors) to leave out.
+fn tips_and_hidden(
+    repo: &Repository,
+    sel: &Selection,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<Oid>, Vec<Oid>), GitError> {
     if let Some(range) = &sel.range {
         let (from, to) = range
             .split_once("..")
@@ -207,61 +225,112 @@ fn commit_order(
                 message: "a range is written A..B".into(),
             })?;
         let to = if to.is_empty() { "HEAD" } else { to };
-        walk.push(resolve(repo, to)?)
-            .map_err(git_err(format!("walking {to}")))?;
-        if !from.is_empty() {
-            walk.hide(resolve(repo, from)?)
-                .map_err(git_err(format!("walking {from}")))?;
-        }
-    } else if sel.branch.is_some() || sel.since.is_some() {
+        let hidden = match from {
+            "" => Vec::new(),
+            from => vec![resolve(repo, from)?],
+        };
+        return Ok((vec![resolve(repo, to)?], hidden));
+    }
+    if sel.branch.is_some() || sel.since.is_some() {
         let tip = sel.branch.as_deref().unwrap_or("HEAD");
-        walk.push(resolve(repo, tip)?)
-            .map_err(git_err(format!("walking {tip}")))?;
-        if let Some(since) = &sel.since {
-            walk.hide(resolve(repo, since)?)
-                .map_err(git_err(format!("walking {since}")))?;
+        let hidden = match &sel.since {
+            Some(since) => vec![resolve(repo, since)?],
+            None => Vec::new(),
+        };
+        return Ok((vec![resolve(repo, tip)?], hidden));
+    }
+    // every ref: branches, tags, remotes, stashes; a leak on an unmerged branch counts
+    let refs = repo.references().map_err(git_err("listing refs"))?;
+    let mut tips = Vec::new();
+    for r in refs {
+        let r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                warnings.push(format!("skipping a ref: {}", e.message()));
+                continue;
+            }
+        };
+        let name = r.name().unwrap_or("(non-UTF-8 ref)").to_string();
+        match r.peel(ObjectType::Commit) {
+            Ok(obj) => tips.push(obj.id()),
+            // a tag of a tree or blob is not history; a broken ref is worth saying
+            Err(e) if e.code() == git2::ErrorCode::InvalidSpec => {}
+            Err(e) => {
+                let target = r.target().map(|t| format!(" -> {t}")).unwrap_or_default();
+                warnings.push(format!("skipping ref {name}{target}: {}", e.message()))
+            }
         }
-    } else {
-        // every ref: branches, tags, remotes, stashes; a leak on an unmerged branch counts
-        let refs = repo.references().map_err(git_err("listing refs"))?;
-        let mut pushed = 0;
-        for r in refs {
-            let r = match r {
-                Ok(r) => r,
-                Err(e) => {
-                    warnings.push(format!("skipping a ref: {}", e.message()));
-                    continue;
-                }
-            };
-            let name = r.name().unwrap_or("(non-UTF-8 ref)").to_string();
-            match r.peel(ObjectType::Commit) {
-                Ok(obj) => {
-                    if walk.push(obj.id()).is_ok() {
-                        pushed += 1;
+    }
+    if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
+        tips.push(head.id());
+    }
+    tips.sort();
+    tips.dedup();
+    Ok((tips, Vec::new()))
+}
+
+/// libgit2's topological walk; fails as a whole if any commit on the way is unreadable.
+fn revwalk_order(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<Oid>, git2::Error> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    for &t in tips {
+        walk.push(t)?;
+    }
+    for &h in hidden {
+        walk.hide(h)?;
+    }
+    walk.collect()
+}
+
+/// A walk that passes over unreadable commits (each named in `warnings`): depth first from
+/// the tips, each commit after its parents. Used only when libgit2's walk gave up.
+fn tolerant_order(
+    repo: &Repository,
+    tips: &[Oid],
+    hidden: &[Oid],
+    warnings: &mut Vec<String>,
+) -> Vec<Oid> {
+    let mut quiet = Vec::new();
+    let left_out: std::collections::HashSet<Oid> =
+        post_order(repo, hidden, &Default::default(), &mut quiet)
+            .into_iter()
+            .collect();
+    post_order(repo, tips, &left_out, warnings)
+}
+
+/// Every commit reachable from `starts` and not in `skip`, parents before children.
+fn post_order(
+    repo: &Repository,
+    starts: &[Oid],
+    skip: &std::collections::HashSet<Oid>,
+    warnings: &mut Vec<String>,
+) -> Vec<Oid> {
+    let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
+    let mut order = Vec::new();
+    // (commit, its parents are already pushed)
+    let mut stack: Vec<(Oid, bool)> = starts.iter().rev().map(|&t| (t, false)).collect();
+    while let Some((oid, expanded)) = stack.pop() {
+        if expanded {
+            order.push(oid);
+            continue;
+        }
+        if skip.contains(&oid) || !seen.insert(oid) {
+            continue;
+        }
+        match repo.find_commit(oid) {
+            Ok(c) => {
+                stack.push((oid, true));
+                let parents: Vec<Oid> = c.parent_ids().collect();
+                for p in parents.into_iter().rev() {
+                    if !seen.contains(&p) {
+                        stack.push((p, false));
                     }
                 }
-                // a tag of a tree or blob is not history; a broken ref is worth saying
-                Err(e) if e.code() == git2::ErrorCode::InvalidSpec => {}
-                Err(e) => warnings.push(format!("skipping ref {name}: {}", e.message())),
             }
-        }
-        if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
-            if walk.push(head.id()).is_ok() {
-                pushed += 1;
-            }
-        }
-        if pushed == 0 {
-            return Ok(Vec::new());
+            Err(e) => warnings.push(format!("cannot read commit {oid}: {}", e.message())),
         }
     }
-    let mut order = Vec::new();
-    for oid in walk {
-        match oid {
-            Ok(oid) => order.push(oid),
-            Err(e) => warnings.push(format!("commit walk: {}", e.message())),
-        }
-    }
-    Ok(order)
+    order
 }
 
 /// Walks the selected commits, recording what each changed; `on_new_blob(index, oid, path)`
@@ -312,7 +381,7 @@ pub fn walk(
                 .push(format!("cannot diff commit {oid}: {}", e.message()));
         }
         for d in deltas {
-            let path = String::from_utf8_lossy(&d.path);
+            let path = super::pathname::label(&d.path);
             record(
                 &mut history,
                 &mut interner,
@@ -378,7 +447,7 @@ fn record_deltas(
             .path_bytes()
             .or_else(|| old_file.path_bytes())
             .unwrap_or_default();
-        let path = String::from_utf8_lossy(path_bytes);
+        let path = super::pathname::label(path_bytes);
         let new = match delta.status() {
             Delta::Deleted => None,
             _ => regular(&new_file),

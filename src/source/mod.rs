@@ -3,16 +3,13 @@
 
 pub mod fs;
 pub mod git;
+pub mod loose;
+pub mod pathname;
 pub mod stdin;
+pub mod text;
 pub mod treediff;
 
-/// Files whose first bytes hold a NUL are binary and skipped.
-pub const BINARY_SNIFF: usize = 8 * 1024;
-
-/// True when the first 8 KiB hold a NUL byte.
-pub fn looks_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some()
-}
+pub use text::{looks_binary, scannable};
 
 /// Why a source passed over something.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +20,8 @@ pub enum Skip {
     TooLarge(u64),
     /// Could not be read (the error, on one line).
     Unreadable(String),
+    /// Not a regular file (a FIFO, socket or device), so never opened.
+    NotAFile,
 }
 
 pub use crate::matcher::BlobContext;

@@ -1,6 +1,6 @@
 //! Standard input as one blob (`sfleaks scan -`).
 
-use super::{looks_binary, BlobContext, Sink, Skip};
+use super::{scannable, BlobContext, Sink, Skip};
 use std::io::Read;
 
 /// The path findings from stdin carry.
@@ -15,10 +15,11 @@ pub fn read(max: u64, sink: &dyn Sink) -> std::io::Result<()> {
         .read_to_end(&mut buf)?;
     if buf.len() as u64 > max {
         sink.skipped(STDIN_PATH, Skip::TooLarge(buf.len() as u64));
-    } else if looks_binary(&buf) {
-        sink.skipped(STDIN_PATH, Skip::Binary);
     } else {
-        sink.blob(STDIN_PATH, &buf, BlobContext::default());
+        match scannable(&buf, || false) {
+            Some(text) => sink.blob(STDIN_PATH, &text, BlobContext::default()),
+            None => sink.skipped(STDIN_PATH, Skip::Binary),
+        }
     }
     Ok(())
 }

@@ -16,7 +16,8 @@ fn sarif_validator() -> jsonschema::Validator {
         .expect("schema compiles")
 }
 
-fn assert_valid_sarif(doc: &Value) {
+/// Fails the test unless `doc` validates against the SARIF 2.1.0 schema.
+pub fn assert_valid_sarif(doc: &Value) {
     let v = sarif_validator();
     let errors: Vec<String> = v
         .iter_errors(doc)

@@ -386,3 +386,130 @@ fn history_output_never_contains_the_raw_secret() {
         );
     }
 }
+
+/// The loose file of an object.
+fn loose_object(repo: &Repo, rev: &str) -> std::path::PathBuf {
+    let id = repo.git(&["rev-parse", rev]);
+    repo.path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..])
+}
+
+/// Cuts a loose object file short (git writes them read-only).
+fn truncate(file: &Path, keep: usize) {
+    let data = std::fs::read(file).expect("object readable");
+    let mut perms = std::fs::metadata(file).expect("meta").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(file, perms).expect("chmod");
+    std::fs::write(file, &data[..keep.min(data.len())]).expect("truncate");
+}
+
+#[test]
+fn truncated_objects_are_named_and_the_rest_scanned_without_hanging() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    repo.commit("first", "Alice", &date(1));
+    repo.write("b.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.commit("second", "Bob", &date(2));
+    let blob = repo.git(&["rev-parse", "HEAD:b.env"]);
+    truncate(&loose_object(&repo, "HEAD:b.env"), 12);
+    let tmp = Tree::new();
+    let r = run_env(
+        repo.path(),
+        &["history", "--format", "json"],
+        &[("TMPDIR", &tmp.path().to_string_lossy())],
+    );
+    assert!(r.stderr.contains(&blob), "names the object: {}", r.stderr);
+    assert!(r.stderr.contains("truncated"), "{}", r.stderr);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["path"], "a.env");
+    assert_eq!(r.code, 1);
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).expect("tmp").collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+
+    // a staged blob cut short: named, and the other staged file still scanned
+    repo.write("c.env", format!("SF_CLIENT_SECRET={HEX3}\n"));
+    repo.write("d.env", format!("SF_CLIENT_SECRET={HEX4}\n"));
+    repo.git(&["add", "c.env", "d.env"]);
+    truncate(&loose_object(&repo, ":c.env"), 12);
+    let r = run(repo.path(), &["staged", "--format", "json"]);
+    assert!(r.stderr.contains("c.env"), "{}", r.stderr);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["path"], "d.env");
+}
+
+#[test]
+fn a_missing_commit_or_tree_does_not_stop_the_walk() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    let first = repo.commit("first", "Alice", &date(1));
+    repo.write("b.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.commit("second", "Bob", &date(2));
+    repo.git(&["checkout", "-q", "-b", "side", &first]);
+    repo.write("c.env", format!("SF_CLIENT_SECRET={HEX3}\n"));
+    let side = repo.commit("side", "Carol", &date(3));
+    repo.git(&["checkout", "-q", "main"]);
+    // the side branch's commit object is gone; main's history is intact
+    std::fs::remove_file(loose_object(&repo, &side)).expect("remove commit");
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert!(r.stderr.contains(&side), "{}", r.stderr);
+    let found = findings(&r);
+    let paths: Vec<&str> = found.iter().filter_map(|f| f["path"].as_str()).collect();
+    assert_eq!(paths, vec!["a.env", "b.env"], "{}", r.stderr);
+    assert_eq!(r.code, 1);
+
+    // the first commit (a parent) gone: libgit2's walk gives up, ours scans main's tip
+    std::fs::remove_file(loose_object(&repo, &first)).expect("remove parent");
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert!(r.stderr.contains(&first), "{}", r.stderr);
+    assert_eq!(findings(&r).len(), 2, "{}", r.stderr);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn broken_refs_are_named_and_a_repository_with_nothing_readable_is_exit_2() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    let head = repo.commit("first", "Alice", &date(1));
+    std::fs::write(
+        repo.path().join(".git/refs/heads/dangling"),
+        "1234567890123456789012345678901234567890\n",
+    )
+    .expect("write ref");
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert!(r.stderr.contains("refs/heads/dangling"), "{}", r.stderr);
+    assert_eq!(findings(&r).len(), 1);
+    assert_eq!(r.code, 1);
+
+    std::fs::remove_file(loose_object(&repo, &head)).expect("remove commit");
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("nothing could be read"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn a_worktree_with_a_dot_git_file_is_scanned() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    repo.commit("first", "Alice", &date(1));
+    let wt = Tree::new();
+    let wt_path = wt.path().join("wt");
+    repo.git(&["worktree", "add", "-q", &wt_path.to_string_lossy()]);
+    assert!(
+        wt_path.join(".git").is_file(),
+        "a worktree's .git is a file"
+    );
+    let r = run(&wt_path, &["history", "--format", "json"]);
+    assert_eq!(findings(&r).len(), 1, "{}", r.stderr);
+    std::fs::write(wt_path.join("b.env"), format!("SF_CLIENT_SECRET={HEX2}\n")).expect("write");
+    git_in(&wt_path, &["add", "b.env"]);
+    let r = run(&wt_path, &["staged", "--format", "json"]);
+    let f = findings(&r);
+    assert_eq!(f.len(), 1, "{}", r.stderr);
+    assert_eq!(f[0]["path"], "b.env");
+}

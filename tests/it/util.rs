@@ -63,7 +63,10 @@ pub const ALL_SECRETS: &[&str] = &[
 /// The built binary, run from `dir`.
 pub fn sfleaks(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("sfleaks").expect("binary built");
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    // a hang (a FIFO read, a corrupt object) fails the test instead of stalling the suite
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .timeout(std::time::Duration::from_secs(120));
     cmd
 }
 
