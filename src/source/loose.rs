@@ -221,12 +221,19 @@ mod tests {
     #[test]
     fn sound_truncated_and_lying_objects_are_told_apart() {
         let dir = tempfile::tempdir().expect("tmp");
-        let body = b"blob 2000\0".iter().copied().chain((0..2000).map(|i| (i % 251) as u8));
+        let body = b"blob 2000\0"
+            .iter()
+            .copied()
+            .chain((0..2000).map(|i| (i % 251) as u8));
         let body: Vec<u8> = body.collect();
         assert_eq!(inflate_problem(&object_file(dir.path(), &body, None)), None);
         let cut = inflate_problem(&object_file(dir.path(), &body, Some(40)));
         assert!(cut.is_some_and(|p| p.contains("truncated")));
-        let liar = inflate_problem(&object_file(dir.path(), b"blob 12\0longer than twelve", None));
+        let liar = inflate_problem(&object_file(
+            dir.path(),
+            b"blob 12\0longer than twelve",
+            None,
+        ));
         assert!(liar.is_some_and(|p| p.contains("header says 12")));
         let junk = inflate_problem(&object_file(dir.path(), b"not an object", None));
         assert!(junk.is_some());

@@ -513,3 +513,17 @@ fn a_worktree_with_a_dot_git_file_is_scanned() {
     assert_eq!(f.len(), 1, "{}", r.stderr);
     assert_eq!(f[0]["path"], "b.env");
 }
+
+#[cfg(unix)]
+#[test]
+fn odd_paths_in_history_are_escaped_and_sarif_stays_valid() {
+    let repo = Repo::new();
+    repo.write("new\nline.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    repo.commit("odd name", "Alice", &date(1));
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert_eq!(findings(&r)[0]["path"], "new\\nline.env");
+    let r = run(repo.path(), &["history", "--format", "sarif"]);
+    let doc: Value = serde_json::from_str(&r.stdout).expect("SARIF is JSON");
+    super::ci::assert_valid_sarif(&doc);
+    assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(1));
+}
