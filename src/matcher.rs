@@ -696,19 +696,13 @@ fn windows(data: &[u8], hits: &[usize], [before, after]: [usize; 2]) -> Vec<Rang
         }
         let mut end = h;
         for i in 0..=after {
-            match memchr::memchr(b'\n', &data[end..]) {
-                Some(n) => end += n + 1,
-                None => {
-                    end = data.len();
-                    break;
-                }
-            }
+            end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |n| end + n + 1);
             if i == 0 {
                 line_end = end;
             }
-        }
-        if end == data.len() && line_end < h {
-            line_end = end;
+            if end == data.len() {
+                break;
+            }
         }
         match out.last_mut() {
             Some(last) if start <= last.end => last.end = last.end.max(end),

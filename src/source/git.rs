@@ -217,27 +217,31 @@ fn tips_and_hidden(
     sel: &Selection,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<Oid>, Vec<Oid>), GitError> {
-    if let Some(range) = &sel.range {
-        let (from, to) = range
-            .split_once("..")
-            .ok_or_else(|| GitError::BadRevision {
-                rev: range.clone(),
-                message: "a range is written A..B".into(),
-            })?;
-        let to = if to.is_empty() { "HEAD" } else { to };
-        let hidden = match from {
-            "" => Vec::new(),
-            from => vec![resolve(repo, from)?],
-        };
-        return Ok((vec![resolve(repo, to)?], hidden));
-    }
-    if sel.branch.is_some() || sel.since.is_some() {
-        let tip = sel.branch.as_deref().unwrap_or("HEAD");
-        let hidden = match &sel.since {
-            Some(since) => vec![resolve(repo, since)?],
-            None => Vec::new(),
-        };
-        return Ok((vec![resolve(repo, tip)?], hidden));
+    // a range `A..B`, or a branch (default HEAD) with `--since-commit`: one tip, at most one
+    // commit whose ancestry is left out
+    let one_tip: Option<(&str, Option<&str>)> = match &sel.range {
+        Some(range) => {
+            let (from, to) = range
+                .split_once("..")
+                .ok_or_else(|| GitError::BadRevision {
+                    rev: range.clone(),
+                    message: "a range is written A..B".into(),
+                })?;
+            Some((
+                if to.is_empty() { "HEAD" } else { to },
+                Some(from).filter(|f| !f.is_empty()),
+            ))
+        }
+        None if sel.branch.is_some() || sel.since.is_some() => Some((
+            sel.branch.as_deref().unwrap_or("HEAD"),
+            sel.since.as_deref(),
+        )),
+        None => None,
+    };
+    if let Some((tip, hide)) = one_tip {
+        let tip = resolve(repo, tip)?;
+        let hidden = hide.map(|h| resolve(repo, h)).transpose()?;
+        return Ok((vec![tip], hidden.into_iter().collect()));
     }
     // every ref: branches, tags, remotes, stashes; a leak on an unmerged branch counts
     let refs = repo.references().map_err(git_err("listing refs"))?;

@@ -310,12 +310,7 @@ fn missing_object_is_reported_and_the_rest_still_scanned() {
     repo.write("b.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
     repo.commit("two leaks", "Alice", &date(1));
     let blob = repo.git(&["rev-parse", "HEAD:a.env"]);
-    let object = repo
-        .path()
-        .join(".git/objects")
-        .join(&blob[..2])
-        .join(&blob[2..]);
-    std::fs::remove_file(&object).expect("loose object exists");
+    std::fs::remove_file(loose_object(&repo, "HEAD:a.env")).expect("loose object exists");
     let r = run(repo.path(), &["history", "--format", "json"]);
     assert!(
         r.stderr.contains(&blob),

@@ -179,18 +179,23 @@ fn a_tree_120_levels_deep_is_walked() {
 }
 
 #[test]
-fn stdin_empty_and_binary_input_is_clean() {
+fn stdin_empty_and_utf16_input_is_scanned() {
     let r = run_with_stdin(&root(), &["scan", "--format", "json", "-"], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["stats"]["files"], 1);
-    let r = run_with_stdin(
-        &root(),
-        &["scan", "--format", "json", "-"],
-        &String::from_utf8_lossy(&utf16(&format!("SF_CLIENT_SECRET={HEX1}\n"), true)),
+    let out = sfleaks(&root())
+        .args(["scan", "--format", "json", "-"])
+        .write_stdin(utf16(&format!("# x\nSF_CLIENT_SECRET={HEX1}\n"), true))
+        .output()
+        .expect("binary runs");
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let found = summary(&doc);
+    assert_eq!(found.len(), 1, "{doc}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].3, found[0].4),
+        ("<stdin>", 2, 18)
     );
-    // the lossy round trip above breaks the BOM, so this is only "no crash, valid report"
-    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-    r.json();
 }
 
 /// Every configuration mistake is exit 2 and one line naming the file and what is wrong.
