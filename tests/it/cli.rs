@@ -225,3 +225,15 @@ fn paths_are_reported_as_reached_from_the_argument() {
     let r = run(tree.path(), &["scan", "--format", "json", &abs]);
     assert_eq!(r.json()["findings"][0]["path"], format!("{abs}/sync.py"));
 }
+
+/// The README's first command on this repository: its synthetic credentials are allowlisted
+/// by its own `.sfleaks.toml`, so nothing at or above `low` is reported.
+#[test]
+fn scanning_this_repository_reports_nothing_at_or_above_low() {
+    let r = run(
+        &root(),
+        &["scan", "--fail-on", "low", "--format", "json", "."],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.json()["stats"]["allowlisted"].as_u64() > Some(100));
+}
