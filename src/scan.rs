@@ -5,7 +5,7 @@ use crate::attribution;
 use crate::finding::{Finding, Suppression};
 use crate::matcher::Matcher;
 use crate::progress::{Counters, Progress};
-use crate::source::{self, git, Sink, Skip};
+use crate::source::{self, git, odbview::View, Sink, Skip};
 use crate::suppress::Filter;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -299,12 +299,11 @@ pub fn run_git(
     let tally = Tally::new(opts.quiet, Arc::clone(&counters));
     let staged = matches!(opts.target, GitTarget::Staged);
     // a staged scan checks the few blobs it reads instead (see `BlobReader`)
-    let odb = if staged {
+    let filtered = if staged {
         None
     } else {
         guard_objects(&repo, &tally)
     };
-    let odb = odb.as_ref();
     let reader = BlobReader {
         matcher,
         tally: &tally,
@@ -323,25 +322,31 @@ pub fn run_git(
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
+    let views = worker_views(&repo, filtered.as_ref(), threads, staged);
     let repo_dir = repo.path().to_path_buf();
     let results: Mutex<Vec<(u32, Vec<Finding>)>> = Mutex::new(Vec::new());
     let mut sent: Vec<bool> = Vec::new();
-    let (tx, rx) = crossbeam_channel::bounded::<(u32, git2::Oid, String)>(1024);
+    // blobs go to the workers in batches: one channel operation (and at most one wake-up)
+    // per batch instead of per blob keeps the walking thread on its own work
+    const BATCH: usize = 64;
+    type Job = (u32, git2::Oid, String);
+    let (tx, rx) = crossbeam_channel::bounded::<Vec<Job>>(32);
     let walked = std::thread::scope(|s| {
-        for _ in 0..threads {
+        for view in &views {
             let rx = rx.clone();
-            let (tally, results, repo_dir) = (&tally, &results, &repo_dir);
+            let (tally, results, repo_dir, filtered) = (&tally, &results, &repo_dir, &filtered);
             s.spawn(move || {
-                let repo = match git2::Repository::open(repo_dir)
-                    .and_then(|r| odb.map_or(Ok(()), |f| f.apply(&r)).map(|()| r))
-                {
+                let repo = match git2::Repository::open(repo_dir).and_then(|r| {
+                    let view = view.as_ref().or(filtered.as_ref().map(|f| &f.view));
+                    view.map_or(Ok(()), |v| v.apply(&r)).map(|()| r)
+                }) {
                     Ok(r) => r,
                     Err(e) => {
                         tally.skipped("(repository)", Skip::Unreadable(e.message().to_string()));
                         return;
                     }
                 };
-                for (idx, oid, path) in rx {
+                for (idx, oid, path) in rx.into_iter().flatten() {
                     let found = reader.scan(&repo, oid, &path);
                     if !found.is_empty() {
                         lock(results).push((idx, found));
@@ -350,14 +355,18 @@ pub fn run_git(
             });
         }
         drop(rx);
+        let mut batch: Vec<Job> = Vec::with_capacity(BATCH);
         let mut announce = |idx: u32, oid: git2::Oid, path: &str| {
             let i = idx as usize;
             if sent.len() <= i {
                 sent.resize(i + 1, false);
             }
             sent[i] = true;
-            // a send fails only when every worker is gone; their error is already counted
-            let _ = tx.send((idx, oid, path.to_string()));
+            batch.push((idx, oid, path.to_string()));
+            if batch.len() == BATCH {
+                // a send fails only when every worker is gone; their error is already counted
+                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
         };
         let walked = match &opts.target {
             GitTarget::History(sel) => git::walk(&repo, sel, &mut announce, || {
@@ -365,6 +374,9 @@ pub fn run_git(
             }),
             GitTarget::Staged => git::staged(&repo, &mut announce),
         };
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
         drop(tx);
         walked
     });
@@ -452,13 +464,28 @@ fn guard_objects(repo: &git2::Repository, tally: &Tally) -> Option<source::loose
             Skip::Unreadable(b.problem.clone()),
         );
     }
-    if let Err(e) = filtered.apply(repo) {
+    if let Err(e) = filtered.view.apply(repo) {
         tally.skipped(
             "(object database)",
             Skip::Unreadable(e.message().to_string()),
         );
     }
     Some(filtered)
+}
+
+/// One object-database view per worker, each with its own pack caches and locks (see
+/// `odbview`); a worker without one (staged scans read a handful of blobs, or a view could
+/// not be made) reads through the filtered database, if any, or the repository's own.
+fn worker_views(
+    repo: &git2::Repository,
+    filtered: Option<&source::loose::Filtered>,
+    threads: usize,
+    staged: bool,
+) -> Vec<Option<View>> {
+    let objects = filtered.map_or_else(|| repo.commondir().join("objects"), |f| f.view.objects());
+    (0..threads)
+        .map(|_| (!staged).then(|| View::of(&objects).ok()).flatten())
+        .collect()
 }
 
 /// What every worker needs to read and match one blob.

@@ -6,8 +6,8 @@
 //! first time it appears, so it is scanned once however many commits carry it.
 
 use super::treediff::TreeDiff;
+use foldhash::{HashMap, HashSet, HashSetExt};
 use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
-use std::collections::HashMap;
 
 /// Why a repository could not be used at all.
 #[derive(Debug, thiserror::Error)]
@@ -295,10 +295,9 @@ fn tolerant_order(
     warnings: &mut Vec<String>,
 ) -> Vec<Oid> {
     let mut quiet = Vec::new();
-    let left_out: std::collections::HashSet<Oid> =
-        post_order(repo, hidden, &Default::default(), &mut quiet)
-            .into_iter()
-            .collect();
+    let left_out: HashSet<Oid> = post_order(repo, hidden, &Default::default(), &mut quiet)
+        .into_iter()
+        .collect();
     post_order(repo, tips, &left_out, warnings)
 }
 
@@ -306,10 +305,10 @@ fn tolerant_order(
 fn post_order(
     repo: &Repository,
     starts: &[Oid],
-    skip: &std::collections::HashSet<Oid>,
+    skip: &HashSet<Oid>,
     warnings: &mut Vec<String>,
 ) -> Vec<Oid> {
-    let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
+    let mut seen: HashSet<Oid> = HashSet::new();
     let mut order = Vec::new();
     // (commit, its parents are already pushed)
     let mut stack: Vec<(Oid, bool)> = starts.iter().rev().map(|&t| (t, false)).collect();

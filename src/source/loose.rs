@@ -3,13 +3,13 @@
 //! libgit2 1.9 (the newest `libgit2-sys` vendors) loops forever inflating a truncated loose
 //! object (libgit2 issue #7342, fixed upstream after that release). So before a scan every
 //! loose object is inflated once here; if any is broken, the repository is given an object
-//! database that cannot see the broken ones: a temporary directory of symbolic links to the
-//! healthy loose objects and to the real pack directory. Reading a broken object then fails
-//! with "not found", which the scan reports and passes over. The directory holds only links,
-//! never object content, and is removed when the scan ends.
+//! database that cannot see the broken ones: a [`View`] linking the healthy loose objects and
+//! the real pack directory. Reading a broken object then fails with "not found", which the
+//! scan reports and passes over.
 
+use super::odbview::View;
 use flate2::{Decompress, FlushDecompress, Status};
-use git2::{Odb, Repository};
+use git2::Repository;
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -25,18 +25,10 @@ pub struct Broken {
 
 /// An object database without the broken loose objects, to set on every repository handle.
 pub struct Filtered {
-    dir: tempfile::TempDir,
+    /// The links to everything but the broken objects.
+    pub view: View,
     /// The objects passed over.
     pub broken: Vec<Broken>,
-}
-
-impl Filtered {
-    /// Makes `repo` read objects through the filtered database.
-    pub fn apply(&self, repo: &Repository) -> Result<(), git2::Error> {
-        let odb = Odb::new()?;
-        odb.add_disk_alternate(&self.dir.path().join("objects").to_string_lossy())?;
-        repo.set_odb(&odb)
-    }
 }
 
 /// Checks every loose object of `repo`; `Ok(None)` when all are sound (the common case).
@@ -53,24 +45,20 @@ pub fn check(repo: &Repository) -> std::io::Result<Option<Filtered>> {
     if results.iter().all(|r| r.2.is_none()) {
         return Ok(None);
     }
-    let dir = tempfile::Builder::new().prefix("sfleaks-odb-").tempdir()?;
-    let root = dir.path().join("objects");
-    std::fs::create_dir_all(root.join("info"))?;
-    link(&objects.join("pack"), &root.join("pack"))?;
-    copy_alternates(&objects, &root)?;
+    let view = View::empty(&objects)?;
+    view.link(&objects.join("pack"), Path::new("pack"))?;
     let mut broken = Vec::new();
     for (path, id, problem) in results {
         match problem {
             Some(problem) => broken.push(Broken { id, problem }),
             None => {
                 let (fan, rest) = id.split_at(2);
-                std::fs::create_dir_all(root.join(fan))?;
-                link(&path, &root.join(fan).join(rest))?;
+                view.link(&path, &Path::new(fan).join(rest))?;
             }
         }
     }
     broken.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Some(Filtered { dir, broken }))
+    Ok(Some(Filtered { view, broken }))
 }
 
 /// Why one object's loose file is unsound, if the object is loose and unsound: a check for
@@ -174,31 +162,6 @@ fn header_problem(head: &[u8], total: u64) -> Option<String> {
         )),
         Some(_) => None,
     }
-}
-
-fn link(target: &Path, at: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::symlink(target, at)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::hard_link(target, at)
-    }
-}
-
-/// Copies `info/alternates` with each entry made absolute (they are relative to the real
-/// objects directory).
-fn copy_alternates(objects: &Path, root: &Path) -> std::io::Result<()> {
-    let Ok(text) = std::fs::read_to_string(objects.join("info").join("alternates")) else {
-        return Ok(());
-    };
-    let lines: Vec<String> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| objects.join(l.trim()).to_string_lossy().into_owned())
-        .collect();
-    std::fs::write(root.join("info").join("alternates"), lines.join("\n"))
 }
 
 #[cfg(test)]

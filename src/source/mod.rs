@@ -4,6 +4,7 @@
 pub mod fs;
 pub mod git;
 pub mod loose;
+pub mod odbview;
 pub mod pathname;
 pub mod stdin;
 pub mod text;

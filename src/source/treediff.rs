@@ -7,15 +7,20 @@
 //! paths only for entries that changed, and keeps the trees it read for the current and the
 //! previous commit (in a parents-first walk the parent is almost always the previous commit),
 //! so memory follows what commits change, not how long the history is.
+//!
+//! The walk is the one single-threaded stage of a history scan, so a tree is held as one
+//! name buffer and one entry array (two allocations, not one per entry), and two trees are
+//! compared by a merge of their name-sorted entries instead of hash maps built per pair.
 
+use foldhash::HashMap;
 use git2::{ObjectType, Oid, Repository};
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::rc::Rc;
 
-/// One tree entry, as much of it as the diff needs.
-#[derive(Debug, Clone)]
+/// One tree entry, as much of it as the diff needs; its name is a range of [`Tree::names`].
+#[derive(Debug, Clone, Copy)]
 struct Entry {
-    name: Box<[u8]>,
+    name: (u32, u32),
     oid: Oid,
     kind: Kind,
 }
@@ -32,6 +37,27 @@ enum Kind {
     Other,
 }
 
+/// A read tree: entries sorted by name bytes, names stored back to back.
+#[derive(Debug)]
+struct Tree {
+    names: Box<[u8]>,
+    entries: Box<[Entry]>,
+}
+
+impl Tree {
+    fn name(&self, e: &Entry) -> &[u8] {
+        &self.names[e.name.0 as usize..e.name.1 as usize]
+    }
+
+    /// The empty tree, standing for a side that does not exist.
+    fn empty() -> Tree {
+        Tree {
+            names: Box::default(),
+            entries: Box::default(),
+        }
+    }
+}
+
 /// What a path became in a commit, reported to the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delta {
@@ -45,13 +71,12 @@ pub struct Delta {
     pub submodule: bool,
 }
 
-type Tree = Rc<[Entry]>;
-
 /// Reads trees through a two-generation memo.
 pub struct TreeDiff<'r> {
     repo: &'r Repository,
-    current: HashMap<Oid, Tree>,
-    previous: HashMap<Oid, Tree>,
+    current: HashMap<Oid, Rc<Tree>>,
+    previous: HashMap<Oid, Rc<Tree>>,
+    empty: Rc<Tree>,
 }
 
 impl<'r> TreeDiff<'r> {
@@ -59,8 +84,9 @@ impl<'r> TreeDiff<'r> {
     pub fn new(repo: &'r Repository) -> TreeDiff<'r> {
         TreeDiff {
             repo,
-            current: HashMap::new(),
-            previous: HashMap::new(),
+            current: HashMap::default(),
+            previous: HashMap::default(),
+            empty: Rc::new(Tree::empty()),
         }
     }
 
@@ -69,7 +95,10 @@ impl<'r> TreeDiff<'r> {
         self.previous = std::mem::take(&mut self.current);
     }
 
-    fn load(&mut self, oid: Oid) -> Result<Tree, git2::Error> {
+    fn load(&mut self, oid: Option<Oid>) -> Result<Rc<Tree>, git2::Error> {
+        let Some(oid) = oid else {
+            return Ok(Rc::clone(&self.empty));
+        };
         if let Some(t) = self.current.get(&oid) {
             return Ok(Rc::clone(t));
         }
@@ -78,26 +107,9 @@ impl<'r> TreeDiff<'r> {
             self.current.insert(oid, Rc::clone(&t));
             return Ok(t);
         }
-        let tree = self.repo.find_tree(oid)?;
-        let entries: Tree = tree
-            .iter()
-            .map(|e| {
-                let mode = e.filemode();
-                let kind = match (e.kind(), mode) {
-                    (Some(ObjectType::Tree), _) => Kind::Tree,
-                    (_, 0o160000) => Kind::Submodule,
-                    (Some(ObjectType::Blob), 0o100644 | 0o100755 | 0o100664) => Kind::File,
-                    _ => Kind::Other,
-                };
-                Entry {
-                    name: e.name_bytes().into(),
-                    oid: e.id(),
-                    kind,
-                }
-            })
-            .collect();
-        self.current.insert(oid, Rc::clone(&entries));
-        Ok(entries)
+        let tree = Rc::new(read(self.repo, oid)?);
+        self.current.insert(oid, Rc::clone(&tree));
+        Ok(tree)
     }
 
     /// Calls `out` for every path that differs between `old` (none: the empty tree) and `new`.
@@ -120,59 +132,96 @@ impl<'r> TreeDiff<'r> {
         if old == new {
             return Ok(());
         }
-        let old_entries = old.map(|o| self.load(o)).transpose()?;
-        let new_entries = new.map(|n| self.load(n)).transpose()?;
-        let old_by_name: HashMap<&[u8], &Entry> = old_entries
-            .iter()
-            .flat_map(|t| t.iter())
-            .map(|e| (&*e.name, e))
-            .collect();
-        let new_names: std::collections::HashSet<&[u8]> = new_entries
-            .iter()
-            .flat_map(|t| t.iter())
-            .map(|e| &*e.name)
-            .collect();
-        for e in new_entries.iter().flat_map(|t| t.iter()) {
-            let before = old_by_name.get(&*e.name).copied();
-            if before.is_some_and(|b| b.oid == e.oid && b.kind == e.kind) {
-                continue;
-            }
-            let len = push(prefix, &e.name);
-            let old_file = before.filter(|b| b.kind == Kind::File).map(|b| b.oid);
-            let old_tree = before.filter(|b| b.kind == Kind::Tree).map(|b| b.oid);
-            match e.kind {
-                Kind::Tree => {
-                    if let Some(oid) = old_file {
-                        out(delta(prefix, None, Some(oid), false));
-                    }
-                    self.diff_at(prefix, old_tree, Some(e.oid), out)?;
-                }
-                kind => {
-                    if old_tree.is_some() {
-                        self.diff_at(prefix, old_tree, None, out)?;
-                    }
-                    let new_file = (kind == Kind::File).then_some(e.oid);
-                    if new_file.is_some() || old_file.is_some() || kind == Kind::Submodule {
-                        out(delta(prefix, new_file, old_file, kind == Kind::Submodule));
-                    }
-                }
-            }
-            prefix.truncate(len);
-        }
-        for e in old_entries.iter().flat_map(|t| t.iter()) {
-            if new_names.contains(&*e.name) {
-                continue;
-            }
-            let len = push(prefix, &e.name);
-            match e.kind {
-                Kind::Tree => self.diff_at(prefix, Some(e.oid), None, out)?,
-                Kind::File => out(delta(prefix, None, Some(e.oid), false)),
-                _ => {}
-            }
+        let (old_tree, new_tree) = (self.load(old)?, self.load(new)?);
+        let (olds, news) = (&old_tree.entries, &new_tree.entries);
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let (before, after) = match (olds.get(i), news.get(j)) {
+                (None, None) => break,
+                (Some(&o), None) => (Some(o), None),
+                (None, Some(&n)) => (None, Some(n)),
+                (Some(&o), Some(&n)) => match old_tree.name(&o).cmp(new_tree.name(&n)) {
+                    Ordering::Less => (Some(o), None),
+                    Ordering::Greater => (None, Some(n)),
+                    Ordering::Equal => (Some(o), Some(n)),
+                },
+            };
+            i += usize::from(before.is_some());
+            j += usize::from(after.is_some());
+            let name = match (before, after) {
+                (Some(o), Some(n)) if o.oid == n.oid && o.kind == n.kind => continue,
+                (_, Some(n)) => new_tree.name(&n),
+                (Some(o), None) => old_tree.name(&o),
+                (None, None) => break,
+            };
+            let len = push(prefix, name);
+            self.changed(prefix, before, after, out)?;
             prefix.truncate(len);
         }
         Ok(())
     }
+
+    /// Reports what happened at `prefix`, where the entry was `before` and is `after`.
+    fn changed(
+        &mut self,
+        prefix: &mut Vec<u8>,
+        before: Option<Entry>,
+        after: Option<Entry>,
+        out: &mut dyn FnMut(Delta),
+    ) -> Result<(), git2::Error> {
+        let of = |e: Option<Entry>, kind| e.filter(|e| e.kind == kind).map(|e| e.oid);
+        let (old_file, old_tree) = (of(before, Kind::File), of(before, Kind::Tree));
+        let (new_file, new_tree) = (of(after, Kind::File), of(after, Kind::Tree));
+        let submodule = after.is_some_and(|e| e.kind == Kind::Submodule);
+        if new_tree.is_some() || old_tree.is_some() {
+            // a file replaced by a directory is gone; one replacing a directory is new
+            if new_tree.is_some() && old_file.is_some() {
+                out(delta(prefix, None, old_file, false));
+            }
+            self.diff_at(prefix, old_tree, new_tree, out)?;
+            if new_tree.is_some() {
+                return Ok(());
+            }
+        }
+        if new_file.is_some() || old_file.is_some() || submodule {
+            out(delta(prefix, new_file, old_file, submodule));
+        }
+        Ok(())
+    }
+}
+
+/// Reads one tree into the compact form, its entries sorted by name bytes (git sorts a
+/// directory as if its name ended in '/', which differs only where a name is a prefix).
+fn read(repo: &Repository, oid: Oid) -> Result<Tree, git2::Error> {
+    let tree = repo.find_tree(oid)?;
+    let mut names = Vec::new();
+    let mut entries = Vec::with_capacity(tree.len());
+    for e in tree.iter() {
+        let kind = match (e.kind(), e.filemode()) {
+            (Some(ObjectType::Tree), _) => Kind::Tree,
+            (_, 0o160000) => Kind::Submodule,
+            (Some(ObjectType::Blob), 0o100644 | 0o100755 | 0o100664) => Kind::File,
+            _ => Kind::Other,
+        };
+        let start = names.len() as u32;
+        names.extend_from_slice(e.name_bytes());
+        entries.push(Entry {
+            name: (start, names.len() as u32),
+            oid: e.id(),
+            kind,
+        });
+    }
+    let by_name = |a: &Entry, b: &Entry| {
+        names[a.name.0 as usize..a.name.1 as usize]
+            .cmp(&names[b.name.0 as usize..b.name.1 as usize])
+    };
+    if !entries.is_sorted_by(|a, b| by_name(a, b) != Ordering::Greater) {
+        entries.sort_by(by_name);
+    }
+    Ok(Tree {
+        names: names.into(),
+        entries: entries.into(),
+    })
 }
 
 /// Appends `/name` (or `name` at the root) and returns the length to truncate back to.
@@ -284,5 +333,36 @@ mod tests {
         // from nothing, every file is an add; the same tree is no change
         assert_eq!(changes(&repo, None, a).len(), 5);
         assert!(changes(&repo, Some(b), b).is_empty());
+    }
+
+    #[test]
+    fn a_directory_sorted_after_its_prefix_sibling_is_matched_by_name() {
+        // git orders "lib.rs" before the directory "lib" (as "lib/"); byte order puts "lib"
+        // first. Matching by position would see "lib" deleted and added.
+        let dir = tempfile::tempdir().expect("tmp");
+        let repo = Repository::init_bare(dir.path()).expect("repo");
+        let a = tree(
+            &repo,
+            &[
+                ("lib/x.txt", Some("x")),
+                ("lib/keep.txt", Some("k")),
+                ("lib.rs", Some("1")),
+                ("lib-a", Some("a")),
+            ],
+        );
+        let b = tree(
+            &repo,
+            &[
+                ("lib/x.txt", Some("x2")),
+                ("lib/keep.txt", Some("k")),
+                ("lib.rs", Some("2")),
+                ("lib-a", Some("a")),
+            ],
+        );
+        let s = |p: &str| (p.to_string(), true, true, false);
+        assert_eq!(
+            changes(&repo, Some(a), b),
+            vec![s("lib.rs"), s("lib/x.txt")]
+        );
     }
 }
