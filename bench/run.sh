@@ -86,7 +86,8 @@ if command -v kingfisher >/dev/null; then
 fi
 
 # history scan
-floor() { git -C "$history" rev-list --objects --all | git -C "$history" cat-file --batch >/dev/null; }
+# (cut: rev-list prints "<id> <path>", and cat-file --batch reads a whole line as the name)
+floor() { git -C "$history" rev-list --objects --all | cut -d' ' -f1 | git -C "$history" cat-file --batch >/dev/null; }
 f_s=$(secs floor)
 row "git cat-file --batch (floor)" "$f_s" "0" "1.00"
 h_s=$(secs "$sfleaks" history -q --format json -o /dev/null "$history")
