@@ -363,6 +363,9 @@ pub fn walk(
     // the commits as walked, children first; their changes go to `history.changes` in the
     // same order and are put parents first at the end
     let mut nodes: Vec<CommitNode> = Vec::with_capacity(order.len());
+    // parents read for their tree before their own turn (in a line of history, the next
+    // commit walked), kept so each commit is read once
+    let mut read_ahead: HashMap<Oid, git2::Commit> = HashMap::default();
     for (i, &oid) in order.iter().enumerate().rev() {
         on_commit();
         differ.next_commit();
@@ -373,7 +376,10 @@ pub fn walk(
             parent: None,
             changes: start..start,
         };
-        let commit = match repo.find_commit(oid) {
+        let commit = match read_ahead
+            .remove(&oid)
+            .map_or_else(|| repo.find_commit(oid), Ok)
+        {
             Ok(c) => c,
             Err(e) => {
                 history
@@ -393,11 +399,13 @@ pub fn walk(
             if let Some(Some(tree)) = memo.as_deref() {
                 return Some(*tree);
             }
-            let tree = repo.find_commit(p).ok().map(|c| c.tree_id());
+            let parent = repo.find_commit(p).ok()?;
+            let tree = parent.tree_id();
             if let Some(slot) = memo {
-                *slot = tree;
+                *slot = Some(tree);
+                read_ahead.insert(p, parent);
             }
-            tree
+            Some(tree)
         });
         trees[i] = Some(commit.tree_id());
         let mut deltas = Vec::new();
