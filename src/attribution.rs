@@ -102,20 +102,7 @@ pub fn attribute(history: &History, findings: &[Vec<Finding>]) -> Vec<Attributed
         .filter(|(k, _)| introduced.contains(k))
         .map(|(_, a)| a)
         .collect();
-    out.sort_by(|a, b| {
-        (
-            &a.finding.path,
-            a.finding.line,
-            a.finding.column,
-            &a.finding.rule,
-        )
-            .cmp(&(
-                &b.finding.path,
-                b.finding.line,
-                b.finding.column,
-                &b.finding.rule,
-            ))
-    });
+    out.sort_by(|a, b| crate::scan::sort_findings_cmp(&a.finding, &b.finding));
     out
 }
 

@@ -522,3 +522,76 @@ fn odd_paths_in_history_are_escaped_and_sarif_stays_valid() {
     super::ci::assert_valid_sarif(&doc);
     assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn a_packed_history_reports_the_same_as_a_loose_one_with_any_number_of_workers() {
+    // deltified packs are read through a private object-database view per worker and
+    // walked newest first; what is reported must not depend on either
+    let repo = Repo::new();
+    let filler: String = (0..200)
+        .map(|i| format!("line {i} of the service\n"))
+        .collect();
+    repo.write(
+        "src/sync.py",
+        format!("{filler}sf_client_secret = '{HEX1}'\n"),
+    );
+    repo.write("sf.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.commit("c0", "Alice", &date(1));
+    for i in 1..30u32 {
+        repo.write(
+            "src/sync.py",
+            format!("{filler}sf_client_secret = '{HEX1}'\n# rev {i}\n"),
+        );
+        if i == 10 {
+            // a rename: the same blob at a new path
+            std::fs::remove_file(repo.path().join("sf.env")).expect("rm");
+            repo.write("config/sf.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+        }
+        if i == 20 {
+            repo.write("config/sf.env", format!("SF_CLIENT_SECRET={HEX3}\n"));
+        }
+        repo.commit(
+            &format!("c{i}"),
+            "Bob",
+            &format!("2024-05-01T00:{i:02}:00+00:00"),
+        );
+    }
+    repo.git(&["checkout", "-q", "-b", "side", "HEAD~5"]);
+    repo.write("side.env", format!("SF_CLIENT_SECRET={HEX4}\n"));
+    repo.commit("side", "Carol", "2024-06-01T00:00:00+00:00");
+    repo.git(&["checkout", "-q", "main"]);
+
+    let report = |threads: &str| {
+        let r = run(repo.path(), &["history", "--format", "json", "-j", threads]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        let mut f = findings(&r);
+        for x in &mut f {
+            x.as_object_mut().expect("object").remove("elapsed_ms");
+        }
+        (f, r.json()["stats"]["files"].clone())
+    };
+    let loose = report("1");
+    assert_eq!(loose.0.len(), 5, "{:?}", loose.0);
+    assert_eq!(report("3"), loose);
+    repo.git(&["gc", "-q", "--aggressive", "--prune=now"]);
+    assert!(
+        std::fs::read_dir(repo.path().join(".git/objects/pack"))
+            .expect("pack dir")
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "pack")),
+        "gc packed the objects"
+    );
+    assert_eq!(report("1"), loose);
+    assert_eq!(report("3"), loose);
+    let paths: Vec<&str> = loose.0.iter().filter_map(|f| f["path"].as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "config/sf.env",
+            "config/sf.env",
+            "sf.env",
+            "side.env",
+            "src/sync.py"
+        ]
+    );
+}
