@@ -5,7 +5,7 @@
 //! whose blob had findings. Only those pairs are tracked, so the cost is the number of commits
 //! times the handful of leaky files, not the size of the trees.
 
-use crate::finding::{fingerprint, Finding};
+use crate::finding::{fingerprint, report_order, Finding};
 use crate::source::git::History;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -102,7 +102,7 @@ pub fn attribute(history: &History, findings: &[Vec<Finding>]) -> Vec<Attributed
         .filter(|(k, _)| introduced.contains(k))
         .map(|(_, a)| a)
         .collect();
-    out.sort_by(|a, b| crate::scan::sort_findings_cmp(&a.finding, &b.finding));
+    out.sort_by(|a, b| report_order(&a.finding, &b.finding));
     out
 }
 

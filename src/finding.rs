@@ -218,6 +218,18 @@ pub fn redact(value: &str) -> String {
     out
 }
 
+/// Report order: path, line, column, rule, then fingerprint (two secrets a history held at
+/// the same place, which workers may find in either order).
+pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (&a.path, a.line, a.column, &a.rule, &a.fingerprint).cmp(&(
+        &b.path,
+        b.line,
+        b.column,
+        &b.rule,
+        &b.fingerprint,
+    ))
+}
+
 /// Computes the stable fingerprint of a finding: it changes with the rule, the path or the
 /// secret, and with nothing else (so moving a line keeps it).
 pub fn fingerprint(rule: &str, path: &str, secret: &str) -> String {

@@ -249,21 +249,9 @@ fn settle(mut findings: Vec<Finding>, show_suppressed: bool, stats: &mut Stats) 
     findings
 }
 
-/// Sorts findings into report order (see [`sort_findings_cmp`]).
+/// Sorts findings into report order (see [`crate::finding::report_order`]).
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(sort_findings_cmp);
-}
-
-/// Report order: path, line, column, rule, then fingerprint (two secrets a history held at
-/// the same place, which workers may find in either order).
-pub fn sort_findings_cmp(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    (&a.path, a.line, a.column, &a.rule, &a.fingerprint).cmp(&(
-        &b.path,
-        b.line,
-        b.column,
-        &b.rule,
-        &b.fingerprint,
-    ))
+    findings.sort_by(crate::finding::report_order);
 }
 
 /// Which git content a scan reads.

@@ -358,15 +358,14 @@ pub fn walk(
         .collect();
     let mut interner = Interner::default();
     let mut differ = TreeDiff::new(repo);
-    // walked commits' tree ids, filled when a child asks for its parent's tree
-    let mut trees: Vec<Option<Oid>> = vec![None; order.len()];
     // the commits as walked, children first; their changes go to `history.changes` in the
     // same order and are put parents first at the end
     let mut nodes: Vec<CommitNode> = Vec::with_capacity(order.len());
-    // parents read for their tree before their own turn (in a line of history, the next
-    // commit walked), kept so each commit is read once
+    // walked parents read for their tree by a child, kept until their own turn (in a line of
+    // history, the next commit walked; every child comes before it) so each commit is read
+    // once and a second child finds the tree here
     let mut read_ahead: HashMap<Oid, git2::Commit> = HashMap::default();
-    for (i, &oid) in order.iter().enumerate().rev() {
+    for &oid in order.iter().rev() {
         on_commit();
         differ.next_commit();
         let start = history.changes.len() as u32;
@@ -395,19 +394,16 @@ pub fn walk(
         // a parent outside the walk that exists (range boundary) is compared against, so only
         // what the range introduced counts; a missing one (shallow clone) compares with nothing
         let parent_tree = parent_oid.and_then(|p| {
-            let memo = node.parent.map(|pi| &mut trees[pi as usize]);
-            if let Some(Some(tree)) = memo.as_deref() {
-                return Some(*tree);
+            if let Some(parent) = read_ahead.get(&p) {
+                return Some(parent.tree_id());
             }
             let parent = repo.find_commit(p).ok()?;
             let tree = parent.tree_id();
-            if let Some(slot) = memo {
-                *slot = Some(tree);
+            if node.parent.is_some() {
                 read_ahead.insert(p, parent);
             }
             Some(tree)
         });
-        trees[i] = Some(commit.tree_id());
         let mut deltas = Vec::new();
         if let Err(e) = differ.diff(parent_tree, commit.tree_id(), &mut |d| deltas.push(d)) {
             history
