@@ -280,6 +280,41 @@ pub struct GitOptions {
     pub progress: bool,
 }
 
+/// Blobs handed to the workers together: one channel operation (and at most one wake-up) per
+/// batch instead of per blob keeps the walking thread on its own work, and the paths share one
+/// buffer, because every allocation the walker makes and a worker frees goes back through the
+/// walker's malloc arena under its lock (a per-blob path string made the two threads contend).
+#[derive(Default)]
+struct Batch {
+    /// (blob index, blob id, end of its path in `paths`).
+    jobs: Vec<(u32, git2::Oid, usize)>,
+    paths: String,
+}
+
+impl Batch {
+    const SIZE: usize = 64;
+
+    /// Adds a blob; true when the batch is full.
+    fn push(&mut self, idx: u32, oid: git2::Oid, path: &str) -> bool {
+        if self.jobs.capacity() == 0 {
+            self.jobs.reserve_exact(Self::SIZE);
+            self.paths.reserve(Self::SIZE * 48);
+        }
+        self.paths.push_str(path);
+        self.jobs.push((idx, oid, self.paths.len()));
+        self.jobs.len() == Self::SIZE
+    }
+
+    /// The blobs with their paths.
+    fn iter(&self) -> impl Iterator<Item = (u32, git2::Oid, &str)> + '_ {
+        let starts = std::iter::once(0).chain(self.jobs.iter().map(|j| j.2));
+        self.jobs
+            .iter()
+            .zip(starts)
+            .map(|(&(idx, oid, end), start)| (idx, oid, &self.paths[start..end]))
+    }
+}
+
 /// Scans git content: each unique blob once, in parallel (one repository handle per worker),
 /// then attributes findings to commits.
 pub fn run_git(
@@ -324,11 +359,7 @@ pub fn run_git(
     let repo_dir = repo.path().to_path_buf();
     let results: Mutex<Vec<(u32, Vec<Finding>)>> = Mutex::new(Vec::new());
     let mut sent: Vec<bool> = Vec::new();
-    // blobs go to the workers in batches: one channel operation (and at most one wake-up)
-    // per batch instead of per blob keeps the walking thread on its own work
-    const BATCH: usize = 64;
-    type Job = (u32, git2::Oid, String);
-    let (tx, rx) = crossbeam_channel::bounded::<Vec<Job>>(32);
+    let (tx, rx) = crossbeam_channel::bounded::<Batch>(32);
     let walked = std::thread::scope(|s| {
         for view in &views {
             let rx = rx.clone();
@@ -344,26 +375,27 @@ pub fn run_git(
                         return;
                     }
                 };
-                for (idx, oid, path) in rx.into_iter().flatten() {
-                    let found = reader.scan(&repo, oid, &path);
-                    if !found.is_empty() {
-                        lock(results).push((idx, found));
+                for batch in rx {
+                    for (idx, oid, path) in batch.iter() {
+                        let found = reader.scan(&repo, oid, path);
+                        if !found.is_empty() {
+                            lock(results).push((idx, found));
+                        }
                     }
                 }
             });
         }
         drop(rx);
-        let mut batch: Vec<Job> = Vec::with_capacity(BATCH);
+        let mut batch = Batch::default();
         let mut announce = |idx: u32, oid: git2::Oid, path: &str| {
             let i = idx as usize;
             if sent.len() <= i {
                 sent.resize(i + 1, false);
             }
             sent[i] = true;
-            batch.push((idx, oid, path.to_string()));
-            if batch.len() == BATCH {
+            if batch.push(idx, oid, path) {
                 // a send fails only when every worker is gone; their error is already counted
-                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                let _ = tx.send(std::mem::take(&mut batch));
             }
         };
         let walked = match &opts.target {
@@ -372,7 +404,7 @@ pub fn run_git(
             }),
             GitTarget::Staged => git::staged(&repo, &mut announce),
         };
-        if !batch.is_empty() {
+        if !batch.jobs.is_empty() {
             let _ = tx.send(batch);
         }
         drop(tx);
