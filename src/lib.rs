@@ -3,6 +3,9 @@
 //! Data flows one way: a source yields blobs, the [`matcher::Matcher`] turns bytes into
 //! [`finding::Finding`]s, and a [`report::Printer`] prints them.
 
+// libgit2 inflates every object through the C zlib API; linking zlib-rs, which exports that
+// API, puts its faster inflate and adler32 in place of the system zlib.
+use libz_rs_sys as _;
 pub mod app;
 pub mod attribution;
 pub mod cli;
