@@ -1,10 +1,11 @@
 //! Git as a source: the commits to scan, what each commit changed, and the blobs' bytes.
 //!
-//! The walk diffs each commit against its first parent (tree to tree, deltas only: libgit2
-//! skips identical subtrees, so a commit costs what it changed, not the size of its tree) and
-//! records a compact change log of interned paths and blobs. Each blob is announced once, the
+//! The walk reads each commit once and diffs it against its first parent (tree to tree,
+//! skipping identical subtrees, so a commit costs what it changed, not the size of its tree)
+//! and records a compact change log of interned paths and blobs. Each blob is announced once, the
 //! first time it appears, so it is scanned once however many commits carry it.
 
+use super::gitobj::{self, CommitMeta};
 use super::treediff::TreeDiff;
 use foldhash::{HashMap, HashSet, HashSetExt};
 use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
@@ -188,29 +189,113 @@ fn resolve(repo: &Repository, rev: &str) -> Result<Oid, GitError> {
         })
 }
 
-/// The commit ids to walk, in topological order, parents first.
+/// A commit to walk, as read once: its id, and what the walk needs of it (`None` when it
+/// could not be read; the reason is already among the warnings).
+struct Visit {
+    oid: Oid,
+    meta: Option<CommitMeta>,
+    /// The first parent, if any.
+    parent: Option<Oid>,
+}
+
+/// Reads commits (raw, once each) for the walk; the shallow boundary's parents are not there
+/// to read, so commits listed in `.git/shallow` are taken as having none, as git does.
+struct CommitReader<'r> {
+    odb: git2::Odb<'r>,
+    shallow: HashSet<Oid>,
+    parents: Vec<Oid>,
+}
+
+impl<'r> CommitReader<'r> {
+    fn new(repo: &'r Repository) -> Result<CommitReader<'r>, GitError> {
+        let shallow = std::fs::read_to_string(repo.path().join("shallow"))
+            .map(|s| {
+                s.lines()
+                    .filter_map(|l| Oid::from_str(l.trim()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(CommitReader {
+            odb: repo.odb().map_err(git_err("opening the object database"))?,
+            shallow,
+            parents: Vec::new(),
+        })
+    }
+
+    /// The commit's metadata; its parents are left in `self.parents`.
+    fn read(&mut self, oid: Oid) -> Result<CommitMeta, String> {
+        self.parents.clear();
+        let raw = self.odb.read(oid).map_err(|e| e.message().to_string())?;
+        if raw.kind() != ObjectType::Commit {
+            return Err(format!("not a commit but a {}", raw.kind()));
+        }
+        let meta = gitobj::parse_commit(raw.data(), &mut self.parents)
+            .ok_or_else(|| "malformed commit".to_string())?;
+        if self.shallow.contains(&oid) {
+            self.parents.clear();
+        }
+        Ok(meta)
+    }
+
+    /// Reads a commit for the walk, naming it in `warnings` when it cannot be read.
+    fn visit(&mut self, oid: Oid, warnings: &mut Vec<String>) -> Visit {
+        match self.read(oid) {
+            Ok(meta) => Visit {
+                oid,
+                meta: Some(meta),
+                parent: self.parents.first().copied(),
+            },
+            Err(e) => {
+                warnings.push(format!("cannot read commit {oid}: {e}"));
+                Visit {
+                    oid,
+                    meta: None,
+                    parent: None,
+                }
+            }
+        }
+    }
+}
+
+/// The commits to walk, in topological order, parents first, each read once.
+///
+/// Every ref's history is read by a depth-first walk of our own, which reads each commit
+/// once and keeps what the tree walk needs of it (libgit2's walk would read every commit for
+/// the order, and the tree walk a second time). A range or `--since-commit` uses libgit2's
+/// walk, which stops at the hidden side's boundary instead of reading its whole history.
 fn commit_order(
+    reader: &mut CommitReader<'_>,
     repo: &Repository,
     sel: &Selection,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Oid>, GitError> {
+) -> Result<Vec<Visit>, GitError> {
     let (tips, hidden) = tips_and_hidden(repo, sel, warnings)?;
     if tips.is_empty() {
         return Ok(Vec::new());
     }
+    if hidden.is_empty() {
+        return Ok(post_order(reader, &tips, &HashSet::new(), warnings));
+    }
     match revwalk_order(repo, &tips, &hidden) {
-        Ok(order) => Ok(order),
+        Ok(order) => Ok(order
+            .into_iter()
+            .map(|oid| reader.visit(oid, warnings))
+            .collect()),
         Err(e) => {
             // libgit2 gives up on the whole walk at one missing commit; walk what can be read
             warnings.push(format!(
                 "commit walk: {}; scanning the commits that can be read",
                 e.message()
             ));
-            Ok(tolerant_order(repo, &tips, &hidden, warnings))
+            let mut quiet = Vec::new();
+            let left_out: HashSet<Oid> = post_order(reader, &hidden, &HashSet::new(), &mut quiet)
+                .into_iter()
+                .map(|v| v.oid)
+                .collect();
+            Ok(post_order(reader, &tips, &left_out, warnings))
         }
     }
 }
-
 /// The commits to start from and the ones (with their ancestors) to leave out.
 fn tips_and_hidden(
     repo: &Repository,
@@ -286,51 +371,42 @@ fn revwalk_order(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<
     walk.collect()
 }
 
-/// A walk that passes over unreadable commits (each named in `warnings`): depth first from
-/// the tips, each commit after its parents. Used only when libgit2's walk gave up.
-fn tolerant_order(
-    repo: &Repository,
-    tips: &[Oid],
-    hidden: &[Oid],
-    warnings: &mut Vec<String>,
-) -> Vec<Oid> {
-    let mut quiet = Vec::new();
-    let left_out: HashSet<Oid> = post_order(repo, hidden, &Default::default(), &mut quiet)
-        .into_iter()
-        .collect();
-    post_order(repo, tips, &left_out, warnings)
-}
-
-/// Every commit reachable from `starts` and not in `skip`, parents before children.
+/// Every commit reachable from `starts` and not in `skip`, parents before children, by a
+/// depth-first walk (first parents first); an unreadable commit is named in `warnings` and
+/// left out, with the history behind it that nothing else reaches.
 fn post_order(
-    repo: &Repository,
+    reader: &mut CommitReader<'_>,
     starts: &[Oid],
     skip: &HashSet<Oid>,
     warnings: &mut Vec<String>,
-) -> Vec<Oid> {
+) -> Vec<Visit> {
+    enum Step {
+        Enter(Oid),
+        Leave(Visit),
+    }
     let mut seen: HashSet<Oid> = HashSet::new();
     let mut order = Vec::new();
-    // (commit, its parents are already pushed)
-    let mut stack: Vec<(Oid, bool)> = starts.iter().rev().map(|&t| (t, false)).collect();
-    while let Some((oid, expanded)) = stack.pop() {
-        if expanded {
-            order.push(oid);
-            continue;
-        }
+    let mut stack: Vec<Step> = starts.iter().rev().map(|&t| Step::Enter(t)).collect();
+    while let Some(step) = stack.pop() {
+        let oid = match step {
+            Step::Leave(visit) => {
+                order.push(visit);
+                continue;
+            }
+            Step::Enter(oid) => oid,
+        };
         if skip.contains(&oid) || !seen.insert(oid) {
             continue;
         }
-        match repo.find_commit(oid) {
-            Ok(c) => {
-                stack.push((oid, true));
-                let parents: Vec<Oid> = c.parent_ids().collect();
-                for p in parents.into_iter().rev() {
-                    if !seen.contains(&p) {
-                        stack.push((p, false));
-                    }
-                }
+        let visit = reader.visit(oid, warnings);
+        if visit.meta.is_none() {
+            continue;
+        }
+        stack.push(Step::Leave(visit));
+        for &p in reader.parents.iter().rev() {
+            if !seen.contains(&p) {
+                stack.push(Step::Enter(p));
             }
-            Err(e) => warnings.push(format!("cannot read commit {oid}: {}", e.message())),
         }
     }
     order
@@ -350,62 +426,44 @@ pub fn walk(
     mut on_commit: impl FnMut(),
 ) -> Result<History, GitError> {
     let mut history = History::default();
-    let order = commit_order(repo, sel, &mut history.warnings)?;
+    let mut reader = CommitReader::new(repo)?;
+    let order = commit_order(&mut reader, repo, sel, &mut history.warnings)?;
     let index_of: HashMap<Oid, u32> = order
         .iter()
         .enumerate()
-        .map(|(i, oid)| (*oid, i as u32))
+        .map(|(i, v)| (v.oid, i as u32))
         .collect();
     let mut interner = Interner::default();
-    let mut differ = TreeDiff::new(repo);
+    let mut differ = TreeDiff::new(repo).map_err(git_err("opening the object database"))?;
     // the commits as walked, children first; their changes go to `history.changes` in the
     // same order and are put parents first at the end
     let mut nodes: Vec<CommitNode> = Vec::with_capacity(order.len());
-    // walked parents read for their tree by a child, kept until their own turn (in a line of
-    // history, the next commit walked; every child comes before it) so each commit is read
-    // once and a second child finds the tree here
-    let mut read_ahead: HashMap<Oid, git2::Commit> = HashMap::default();
-    for &oid in order.iter().rev() {
+    for visit in order.iter().rev() {
         on_commit();
         differ.next_commit();
         let start = history.changes.len() as u32;
         let mut node = CommitNode {
-            oid,
+            oid: visit.oid,
             time: 0,
             parent: None,
             changes: start..start,
         };
-        let commit = match read_ahead
-            .remove(&oid)
-            .map_or_else(|| repo.find_commit(oid), Ok)
-        {
-            Ok(c) => c,
-            Err(e) => {
-                history
-                    .warnings
-                    .push(format!("cannot read commit {oid}: {}", e.message()));
-                nodes.push(node);
-                continue;
-            }
+        let Some(meta) = visit.meta else {
+            nodes.push(node);
+            continue;
         };
-        let parent_oid = commit.parent_id(0).ok();
-        node.time = commit.time().seconds();
-        node.parent = parent_oid.and_then(|p| index_of.get(&p).copied());
+        node.time = meta.time;
+        node.parent = visit.parent.and_then(|p| index_of.get(&p).copied());
         // a parent outside the walk that exists (range boundary) is compared against, so only
-        // what the range introduced counts; a missing one (shallow clone) compares with nothing
-        let parent_tree = parent_oid.and_then(|p| {
-            if let Some(parent) = read_ahead.get(&p) {
-                return Some(parent.tree_id());
-            }
-            let parent = repo.find_commit(p).ok()?;
-            let tree = parent.tree_id();
-            if node.parent.is_some() {
-                read_ahead.insert(p, parent);
-            }
-            Some(tree)
-        });
+        // what the range introduced counts; a missing one compares with nothing
+        let parent_tree = match (node.parent, visit.parent) {
+            (Some(i), _) => order[i as usize].meta.map(|m| m.tree),
+            (None, Some(p)) => reader.read(p).ok().map(|m| m.tree),
+            (None, None) => None,
+        };
+        let oid = visit.oid;
         let mut deltas = Vec::new();
-        if let Err(e) = differ.diff(parent_tree, commit.tree_id(), &mut |d| deltas.push(d)) {
+        if let Err(e) = differ.diff(parent_tree, meta.tree, &mut |d| deltas.push(d)) {
             history
                 .warnings
                 .push(format!("cannot diff commit {oid}: {}", e.message()));

@@ -3,6 +3,7 @@
 
 pub mod fs;
 pub mod git;
+pub mod gitobj;
 pub mod loose;
 pub mod odbview;
 pub mod pathname;

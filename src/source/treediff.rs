@@ -73,7 +73,7 @@ pub struct Delta {
 
 /// Reads trees through a two-generation memo.
 pub struct TreeDiff<'r> {
-    repo: &'r Repository,
+    odb: git2::Odb<'r>,
     current: HashMap<Oid, Rc<Tree>>,
     previous: HashMap<Oid, Rc<Tree>>,
     empty: Rc<Tree>,
@@ -81,13 +81,13 @@ pub struct TreeDiff<'r> {
 
 impl<'r> TreeDiff<'r> {
     /// A differ reading from `repo`.
-    pub fn new(repo: &'r Repository) -> TreeDiff<'r> {
-        TreeDiff {
-            repo,
+    pub fn new(repo: &'r Repository) -> Result<TreeDiff<'r>, git2::Error> {
+        Ok(TreeDiff {
+            odb: repo.odb()?,
             current: HashMap::default(),
             previous: HashMap::default(),
             empty: Rc::new(Tree::empty()),
-        }
+        })
     }
 
     /// Starts the next commit: trees read for the commit before last are let go.
@@ -107,7 +107,7 @@ impl<'r> TreeDiff<'r> {
             self.current.insert(oid, Rc::clone(&t));
             return Ok(t);
         }
-        let tree = Rc::new(read(self.repo, oid)?);
+        let tree = Rc::new(read(&self.odb, oid)?);
         self.current.insert(oid, Rc::clone(&tree));
         Ok(tree)
     }
@@ -192,25 +192,35 @@ impl<'r> TreeDiff<'r> {
 
 /// Reads one tree into the compact form, its entries sorted by name bytes (git sorts a
 /// directory as if its name ended in '/', which differs only where a name is a prefix).
-fn read(repo: &Repository, oid: Oid) -> Result<Tree, git2::Error> {
-    let tree = repo.find_tree(oid)?;
-    let mut names = Vec::new();
-    let mut entries = Vec::with_capacity(tree.len());
-    for e in tree.iter() {
-        let kind = match (e.kind(), e.filemode()) {
-            (Some(ObjectType::Tree), _) => Kind::Tree,
-            (_, 0o160000) => Kind::Submodule,
-            (Some(ObjectType::Blob), 0o100644 | 0o100755 | 0o100664) => Kind::File,
-            _ => Kind::Other,
+fn read(odb: &git2::Odb<'_>, oid: Oid) -> Result<Tree, git2::Error> {
+    let raw = odb.read(oid)?;
+    if raw.kind() != ObjectType::Tree {
+        return Err(git2::Error::from_str(&format!(
+            "object {oid} is not a tree"
+        )));
+    }
+    let data = raw.data();
+    let mut names = Vec::with_capacity(data.len());
+    // an entry takes at least 28 bytes (mode, space, one-byte name, NUL, id)
+    let mut entries = Vec::with_capacity(data.len() / 28);
+    super::gitobj::parse_tree(data, |e| {
+        // by the type bits, as libgit2 and git read them: any other mode (100664, 100600 from
+        // old tools) is a regular file
+        let kind = match e.mode & 0o170000 {
+            0o040000 => Kind::Tree,
+            0o160000 => Kind::Submodule,
+            0o120000 => Kind::Other,
+            _ => Kind::File,
         };
         let start = names.len() as u32;
-        names.extend_from_slice(e.name_bytes());
+        names.extend_from_slice(e.name);
         entries.push(Entry {
             name: (start, names.len() as u32),
-            oid: e.id(),
+            oid: e.oid,
             kind,
         });
-    }
+    })
+    .ok_or_else(|| git2::Error::from_str(&format!("tree {oid} is malformed")))?;
     let by_name = |a: &Entry, b: &Entry| {
         names[a.name.0 as usize..a.name.1 as usize]
             .cmp(&names[b.name.0 as usize..b.name.1 as usize])
@@ -278,7 +288,7 @@ mod tests {
     }
 
     fn changes(repo: &Repository, old: Option<Oid>, new: Oid) -> Vec<(String, bool, bool, bool)> {
-        let mut d = TreeDiff::new(repo);
+        let mut d = TreeDiff::new(repo).expect("odb");
         let mut out = Vec::new();
         d.diff(old, new, &mut |x| {
             out.push((
