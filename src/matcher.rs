@@ -485,7 +485,7 @@ impl Matcher {
             None => None,
         };
         if let (Some(re), Some(k)) = (&pattern.reject_key, &key) {
-            if re.is_match(k) {
+            if re.is_match(k.as_bytes()) {
                 return None;
             }
         }
@@ -495,7 +495,7 @@ impl Matcher {
             let from = match_start
                 .saturating_sub(BEFORE_LOOKBACK)
                 .max(line_range.start);
-            if re.is_match(&String::from_utf8_lossy(&data[from..match_start])) {
+            if re.is_match(&data[from..match_start]) {
                 return None;
             }
         }
@@ -518,7 +518,7 @@ impl Matcher {
         let mut reasons: Vec<String> = Vec::new();
         let mut evidence: Vec<(Evidence, (usize, usize))> = Vec::new();
         let tied_by_key = match (&pattern.tie_key, &key) {
-            (Some(re), Some(k)) if re.is_match(k) => Some(k.clone()),
+            (Some(re), Some(k)) if re.is_match(k.as_bytes()) => Some(k.clone()),
             _ => None,
         };
         if let Some(k) = &decoded_key {
@@ -575,7 +575,10 @@ impl Matcher {
             }
         }
         if rule.public_values.iter().any(|v| v == &value)
-            || rule.public_patterns.iter().any(|re| re.is_match(&value))
+            || rule
+                .public_patterns
+                .iter()
+                .any(|re| re.is_match(value.as_bytes()))
         {
             severity = Severity::Info;
             cvss = 0.0;

@@ -241,11 +241,11 @@ pub struct Pattern {
     /// whole-file scope of config files.
     pub near: Option<usize>,
     /// A `key` group matching this ties the value to Salesforce by its name alone.
-    pub tie_key: Option<regex::Regex>,
+    pub tie_key: Option<Regex>,
     /// A `key` group matching this is not a secret (e.g. `client_secret_file`).
-    pub reject_key: Option<regex::Regex>,
+    pub reject_key: Option<Regex>,
     /// Text just before the match on its line that makes it something else (e.g. `sha256 =`).
-    pub reject_before: Option<regex::Regex>,
+    pub reject_before: Option<Regex>,
     /// Reject unquoted values in code that look like identifiers or calls.
     pub expression_check: bool,
     /// How to decode the `secret` group before checking it.
@@ -314,7 +314,7 @@ pub struct Rule {
     /// Exact values that are public (reported at `info`).
     pub public_values: Vec<String>,
     /// Patterns of public values (reported at `info`).
-    pub public_patterns: Vec<regex::Regex>,
+    pub public_patterns: Vec<Regex>,
     /// Placeholder shape checks look only after this marker (e.g. `!` in access tokens).
     pub placeholder_from: Option<String>,
     /// File-name globs the rule is limited to (none: every file).
@@ -509,9 +509,9 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             .position(|s| s.id == id)
             .ok_or_else(|| bad(format!("unknown signal '{id}'")))
     };
-    let str_regex = |what: &str, src: &Option<String>| -> Result<Option<regex::Regex>, RuleError> {
+    let str_regex = |what: &str, src: &Option<String>| -> Result<Option<Regex>, RuleError> {
         src.as_deref()
-            .map(|s| regex::Regex::new(s).map_err(|e| bad(format!("{what}: {}", regex_error(&e)))))
+            .map(|s| byte_regex(s).map_err(|e| bad(format!("{what}: {}", regex_error(&e)))))
             .transpose()
     };
 
@@ -582,9 +582,7 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
     let public_patterns = r
         .public_patterns
         .iter()
-        .map(|p| {
-            regex::Regex::new(p).map_err(|e| bad(format!("public_patterns: {}", regex_error(&e))))
-        })
+        .map(|p| byte_regex(p).map_err(|e| bad(format!("public_patterns: {}", regex_error(&e)))))
         .collect::<Result<_, _>>()?;
     Ok(Rule {
         name: r.name.clone().unwrap_or_else(|| r.id.clone()),
