@@ -9,6 +9,9 @@
 #
 # Needs: cargo, git, python3, GNU time (/usr/bin/time); hyperfine and rg (ripgrep) for the
 # tree comparison. Corpora go to $SFLEAKS_BENCH_DIR (default: /tmp/sfleaks-bench).
+# gitleaks is used from PATH, or from $SFLEAKS_BENCH_DIR/gitleaks/ where bench/get-gitleaks.sh
+# puts Debian's build; both its command lines (8.19+: `git`, `dir`; before: `detect`,
+# `protect`) are known. kingfisher is used from PATH.
 # Prints a table of wall times, ratios and peak memory (max RSS from /usr/bin/time -v).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,20 @@ mkdir -p "$dir"
 cargo build --release --quiet
 sfleaks="$root/target/release/sfleaks"
 anchors='3MVG9[A-Za-z0-9._]{40,}|services/oauth2/token|client_secret|consumer_?secret|00D[A-Za-z0-9]{12}!|5Aep861|force://'
+
+# gitleaks: its command line changed in 8.19 (`detect`/`protect` became `git`/`dir`)
+gitleaks=$(command -v gitleaks || true)
+[ -z "$gitleaks" ] && [ -x "$dir/gitleaks/root/usr/bin/gitleaks" ] && gitleaks="$dir/gitleaks/root/usr/bin/gitleaks"
+gl_common=(--no-banner --exit-code 0 --redact --report-path /dev/null)
+if [ -n "$gitleaks" ] && "$gitleaks" dir --help >/dev/null 2>&1; then
+  gl_tree=("$gitleaks" dir "${gl_common[@]}")
+  gl_hist=("$gitleaks" git "${gl_common[@]}")
+  gl_staged=("$gitleaks" git --staged --pre-commit "${gl_common[@]}")
+else
+  gl_tree=("$gitleaks" detect --no-git "${gl_common[@]}" --source)
+  gl_hist=("$gitleaks" detect "${gl_common[@]}" --source)
+  gl_staged=("$gitleaks" protect --staged "${gl_common[@]}")
+fi
 
 # ---- corpora ---------------------------------------------------------------------------
 tree="$dir/tree"
@@ -76,9 +93,12 @@ row "ripgrep (rule anchors)" "$rg_s" "$(peak_kb rg -c -i --no-ignore --hidden "$
 sf_s=$(secs "$sfleaks" scan -q --no-ignore --format json -o /dev/null "$tree")
 row "sfleaks scan --no-ignore" "$sf_s" "$(peak_kb "$sfleaks" scan -q --no-ignore --format json -o /dev/null "$tree")" \
   "$(python3 -c "print(f'{$sf_s/$rg_s:.2f}x rg, {$mb/$sf_s:.0f} MB/s')")"
-if command -v gitleaks >/dev/null; then
-  g=$(secs gitleaks dir --no-banner --exit-code 0 "$tree")
-  row "gitleaks dir" "$g" "$(peak_kb gitleaks dir --no-banner --exit-code 0 "$tree")" "$(python3 -c "print(f'{$g/$rg_s:.2f}x rg')")"
+if [ -n "$gitleaks" ]; then
+  # (gitleaks does not follow a symlink given as the directory to scan)
+  real=$(cd "$tree" && pwd -P)
+  g=$(secs "${gl_tree[@]}" "$real")
+  row "gitleaks (files)" "$g" "$(peak_kb "${gl_tree[@]}" "$real")" \
+    "$(python3 -c "print(f'{$g/$rg_s:.2f}x rg, sfleaks at {$sf_s/$g:.2f}x')")"
 fi
 # kingfisher validates what it finds against live services unless told not to; a benchmark
 # must not send anything anywhere (`pip install kingfisher-bin` installs MongoDB's binary)
@@ -108,9 +128,9 @@ if command -v kingfisher >/dev/null; then
   row "kingfisher scan --git-history full" "$k" "$(peak_kb "${kf[@]}" --git-history full "$history")" \
     "$(python3 -c "print(f'sfleaks at {$h_s/$k:.2f}x')")"
 fi
-if command -v gitleaks >/dev/null; then
-  g=$(secs gitleaks git --no-banner --exit-code 0 "$history")
-  row "gitleaks git" "$g" "$(peak_kb gitleaks git --no-banner --exit-code 0 "$history")" \
+if [ -n "$gitleaks" ]; then
+  g=$(secs "${gl_hist[@]}" "$history")
+  row "gitleaks (history)" "$g" "$(peak_kb "${gl_hist[@]}" "$history")" \
     "$(python3 -c "print(f'sfleaks at {$h_s/$g:.2f}x gitleaks')")"
 fi
 
@@ -123,9 +143,10 @@ row "sfleaks staged (1 file)" "$s_s" "$(cd "$history" && peak_kb "$sfleaks" stag
 gd() { git -C "$history" diff -U0 --no-ext-diff --staged . >/dev/null; }
 gd_s=$(secs gd)
 row "gitleaks' git diff --staged (floor)" "$gd_s" "0" "$(python3 -c "print(f'sfleaks at {$s_s/$gd_s:.2f}x of it')")"
-if command -v gitleaks >/dev/null; then
-  g=$(cd "$history" && secs gitleaks git --staged --pre-commit --no-banner)
-  row "gitleaks git --staged --pre-commit" "$g" "0" "$(python3 -c "print(f'sfleaks at {$s_s/$g:.2f}x gitleaks')")"
+if [ -n "$gitleaks" ]; then
+  g=$(cd "$history" && secs "${gl_staged[@]}")
+  row "gitleaks (staged)" "$g" "$(cd "$history" && peak_kb "${gl_staged[@]}")" \
+    "$(python3 -c "print(f'sfleaks at {$s_s/$g:.2f}x gitleaks')")"
 fi
 git -C "$history" rm -q --cached sfleaks_bench_staged.py
 rm -f "$history/sfleaks_bench_staged.py"
