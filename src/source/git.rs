@@ -91,7 +91,7 @@ pub struct Selection {
     pub branch: Option<String>,
 }
 
-/// One commit in the walk, parents before children.
+/// One commit in the walk.
 #[derive(Debug, Clone)]
 pub struct CommitNode {
     /// Commit id.
@@ -121,7 +121,7 @@ pub struct Change {
 /// megabytes, not patches.
 #[derive(Debug, Default)]
 pub struct History {
-    /// Commits, parents before children.
+    /// Commits, each after its first parent (the link attribution follows).
     pub commits: Vec<CommitNode>,
     /// Every change of every commit, in commit order.
     pub changes: Vec<Change>,
@@ -494,8 +494,8 @@ fn post_order(
 /// The walk goes newest first along each line of history: packs store the newest version of
 /// a file or tree whole and older ones as deltas against newer ones, so reading newest first
 /// finds each delta's base in libgit2's delta-base cache instead of unwinding a chain (about
-/// 10% less time on a 100k-commit history). The returned history is parents first, as
-/// attribution replays it.
+/// 10% less time on a 100k-commit history). The returned history has each commit after its
+/// first parent, as attribution replays it.
 pub fn walk(
     repo: &Repository,
     sel: &Selection,

@@ -5,12 +5,14 @@
 //! bounded cache made long walks several times slower and an unbounded one held hundreds of
 //! megabytes of parsed trees. This diff recurses only into subtrees whose ids differ, builds
 //! paths only for entries that changed, and keeps the trees it read for the current and the
-//! previous commit (in a parents-first walk the parent is almost always the previous commit),
-//! so memory follows what commits change, not how long the history is.
+//! previous commit (the walk goes newest first along a line of history, so a commit's trees
+//! were mostly read as its child's parent trees one step before), so memory follows what
+//! commits change, not how long the history is.
 //!
-//! The walk is the one single-threaded stage of a history scan, so a tree is held as one
-//! name buffer and one entry array (two allocations, not one per entry), and two trees are
-//! compared by a merge of their name-sorted entries instead of hash maps built per pair.
+//! The walk is the one single-threaded stage of a history scan, so trees are parsed from the
+//! raw object bytes, a tree is held as one name buffer and one entry array (two allocations,
+//! not one per entry), and two trees are compared by a merge of their name-sorted entries
+//! instead of hash maps built per pair.
 
 use foldhash::HashMap;
 use git2::{ObjectType, Oid, Repository};
