@@ -469,6 +469,34 @@ fn a_missing_commit_or_tree_does_not_stop_the_walk() {
 }
 
 #[test]
+fn a_range_through_a_missing_commit_scans_what_can_be_read() {
+    let repo = Repo::new();
+    repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    let base = repo.commit("base", "Alice", &date(1));
+    repo.write("b.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    let middle = repo.commit("middle", "Bob", &date(2));
+    repo.write("c.env", format!("SF_CLIENT_SECRET={HEX3}\n"));
+    let tip = repo.commit("tip", "Carol", &date(3));
+    // libgit2's walk of the range gives up at the missing commit; the walk goes on without it
+    std::fs::remove_file(loose_object(&repo, &middle)).expect("remove commit");
+    let range = format!("{base}..HEAD");
+    let r = run(
+        repo.path(),
+        &["history", "--range", &range, "--format", "json"],
+    );
+    assert!(r.stderr.contains("commit walk"), "{}", r.stderr);
+    assert!(r.stderr.contains(&middle), "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = findings(&r);
+    let c = found.iter().find(|f| f["path"] == "c.env");
+    assert_eq!(
+        c.map(|f| f["commit"]["id"].clone()),
+        Some(tip.as_str().into()),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn broken_refs_are_named_and_a_repository_with_nothing_readable_is_exit_2() {
     let repo = Repo::new();
     repo.write("a.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
