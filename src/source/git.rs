@@ -264,7 +264,8 @@ impl<'r> CommitReader<'r> {
 /// while older commits are still being read (a separate pass for the order, libgit2's or
 /// ours, left them idle for half a second per 100k commits). A range or `--since-commit`
 /// uses libgit2's walk, which stops at the hidden side's boundary instead of reading its
-/// whole history, and is walked children first.
+/// whole history, and is walked children first; where libgit2 gives up on it (a missing
+/// commit), the streaming walk takes over and leaves out the hidden side's history.
 enum Source {
     /// Read up front, children first.
     Listed(std::iter::Rev<std::vec::IntoIter<Visit>>),
@@ -272,6 +273,8 @@ enum Source {
     Streaming {
         stack: Vec<Oid>,
         seen: HashSet<Oid>,
+        /// Commits not to walk (a range's hidden side, with its history).
+        skip: HashSet<Oid>,
         /// Parents read early for their tree, with their own parents, until their turn.
         ahead: HashMap<Oid, (Visit, Vec<Oid>)>,
     },
@@ -287,13 +290,9 @@ impl Source {
     ) -> Result<Source, GitError> {
         let (tips, hidden) = tips_and_hidden(repo, sel, warnings)?;
         if hidden.is_empty() {
-            return Ok(Source::Streaming {
-                stack: tips.into_iter().rev().collect(),
-                seen: HashSet::new(),
-                ahead: HashMap::default(),
-            });
+            return Ok(Source::streaming(&tips, HashSet::new()));
         }
-        let order = match revwalk_order(repo, &tips, &hidden) {
+        let order: Vec<Visit> = match revwalk_order(repo, &tips, &hidden) {
             Ok(order) => order
                 .into_iter()
                 .map(|oid| reader.visit(oid, warnings))
@@ -304,28 +303,41 @@ impl Source {
                     "commit walk: {}; scanning the commits that can be read",
                     e.message()
                 ));
+                let mut hidden_side = Source::streaming(&hidden, HashSet::new());
                 let mut quiet = Vec::new();
-                let left_out: HashSet<Oid> =
-                    post_order(reader, &hidden, &HashSet::new(), &mut quiet)
-                        .into_iter()
-                        .map(|v| v.oid)
-                        .collect();
-                post_order(reader, &tips, &left_out, warnings)
+                let skip = std::iter::from_fn(|| hidden_side.next(reader, &mut quiet))
+                    .map(|v| v.oid)
+                    .collect();
+                return Ok(Source::streaming(&tips, skip));
             }
         };
-        let order: Vec<Visit> = order;
         known.extend(order.iter().filter_map(|v| Some((v.oid, v.meta?.tree))));
         Ok(Source::Listed(order.into_iter().rev()))
     }
 
+    /// A walk from `tips` that leaves out the commits in `skip`.
+    fn streaming(tips: &[Oid], skip: HashSet<Oid>) -> Source {
+        Source::Streaming {
+            stack: tips.iter().rev().copied().collect(),
+            seen: HashSet::new(),
+            skip,
+            ahead: HashMap::default(),
+        }
+    }
+
     /// The next commit to walk; an unreadable one is left out (a listed one keeps its slot).
     fn next(&mut self, reader: &mut CommitReader<'_>, warnings: &mut Vec<String>) -> Option<Visit> {
-        let (stack, seen, ahead) = match self {
+        let (stack, seen, skip, ahead) = match self {
             Source::Listed(it) => return it.next(),
-            Source::Streaming { stack, seen, ahead } => (stack, seen, ahead),
+            Source::Streaming {
+                stack,
+                seen,
+                skip,
+                ahead,
+            } => (stack, seen, skip, ahead),
         };
         while let Some(oid) = stack.pop() {
-            if !seen.insert(oid) {
+            if skip.contains(&oid) || !seen.insert(oid) {
                 continue;
             }
             let (visit, early_parents) = match ahead.remove(&oid) {
@@ -355,7 +367,9 @@ impl Source {
             return Some(tree);
         }
         match self {
-            Source::Streaming { seen, ahead, .. } if !seen.contains(&parent) => {
+            Source::Streaming {
+                seen, skip, ahead, ..
+            } if !seen.contains(&parent) && !skip.contains(&parent) => {
                 if let Some((visit, _)) = ahead.get(&parent) {
                     return visit.meta.map(|m| m.tree);
                 }
@@ -365,9 +379,9 @@ impl Source {
                 tree
             }
             // walked but unreadable
-            Source::Streaming { .. } => None,
+            Source::Streaming { seen, .. } if seen.contains(&parent) => None,
             // outside the range: compared against, so only what the range introduced counts
-            Source::Listed(_) => reader.read(parent).ok().map(|m| m.tree),
+            _ => reader.read(parent).ok().map(|m| m.tree),
         }
     }
 }
@@ -447,47 +461,6 @@ fn revwalk_order(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<
     walk.collect()
 }
 
-/// Every commit reachable from `starts` and not in `skip`, parents before children, by a
-/// depth-first walk (first parents first); an unreadable commit is named in `warnings` and
-/// left out, with the history behind it that nothing else reaches.
-fn post_order(
-    reader: &mut CommitReader<'_>,
-    starts: &[Oid],
-    skip: &HashSet<Oid>,
-    warnings: &mut Vec<String>,
-) -> Vec<Visit> {
-    enum Step {
-        Enter(Oid),
-        Leave(Visit),
-    }
-    let mut seen: HashSet<Oid> = HashSet::new();
-    let mut order = Vec::new();
-    let mut stack: Vec<Step> = starts.iter().rev().map(|&t| Step::Enter(t)).collect();
-    while let Some(step) = stack.pop() {
-        let oid = match step {
-            Step::Leave(visit) => {
-                order.push(visit);
-                continue;
-            }
-            Step::Enter(oid) => oid,
-        };
-        if skip.contains(&oid) || !seen.insert(oid) {
-            continue;
-        }
-        let visit = reader.visit(oid, warnings);
-        if visit.meta.is_none() {
-            continue;
-        }
-        stack.push(Step::Leave(visit));
-        for &p in reader.parents.iter().rev() {
-            if !seen.contains(&p) {
-                stack.push(Step::Enter(p));
-            }
-        }
-    }
-    order
-}
-
 /// Walks the selected commits, recording what each changed; `on_new_blob(index, oid, path)`
 /// is called once for each blob the first time it appears.
 ///
@@ -552,13 +525,13 @@ pub fn walk(
         node.changes = start..history.changes.len() as u32;
         walked.push((node, visit.parent));
     }
-    parents_first(&mut history, walked);
+    parents_first(&mut history, &walked);
     Ok(history)
 }
 
 /// Puts the walked commits in an order where each comes after its first parent (the only
 /// link attribution follows), with each commit's changes together in that order.
-fn parents_first(history: &mut History, walked: Vec<(CommitNode, Option<Oid>)>) {
+fn parents_first(history: &mut History, walked: &[(CommitNode, Option<Oid>)]) {
     let index_of: HashMap<Oid, usize> = walked
         .iter()
         .enumerate()
@@ -588,12 +561,9 @@ fn parents_first(history: &mut History, walked: Vec<(CommitNode, Option<Oid>)>) 
     }
     let log = std::mem::take(&mut history.changes);
     history.changes.reserve(log.len());
-    let mut slots: Vec<Option<CommitNode>> = walked.into_iter().map(|(n, _)| Some(n)).collect();
     history.commits.reserve(order.len());
     for &i in &order {
-        let Some(mut node) = slots[i].take() else {
-            continue;
-        };
+        let mut node = walked[i].0.clone();
         let range = node.changes.start as usize..node.changes.end as usize;
         let start = history.changes.len() as u32;
         history.changes.extend_from_slice(&log[range]);
@@ -832,7 +802,7 @@ mod tests {
             (node, parent)
         })
         .collect();
-        parents_first(&mut history, walked);
+        parents_first(&mut history, &walked);
         let order: Vec<Oid> = history.commits.iter().map(|c| c.oid).collect();
         assert_eq!(order, vec![m1, m2, m3, s1, s2]);
         for (i, c) in history.commits.iter().enumerate() {
