@@ -509,10 +509,12 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             .position(|s| s.id == id)
             .ok_or_else(|| bad(format!("unknown signal '{id}'")))
     };
-    let str_regex = |what: &str, src: &Option<String>| -> Result<Option<Regex>, RuleError> {
-        src.as_deref()
-            .map(|s| byte_regex(s).map_err(|e| bad(format!("{what}: {}", regex_error(&e)))))
-            .transpose()
+    // a field's regex, its error naming the field
+    let field_regex = |what: &str, src: &str| -> Result<Regex, RuleError> {
+        byte_regex(src).map_err(|e| bad(format!("{what}: {}", regex_error(&e))))
+    };
+    let optional_regex = |what: &str, src: &Option<String>| -> Result<Option<Regex>, RuleError> {
+        src.as_deref().map(|s| field_regex(what, s)).transpose()
     };
 
     let mut patterns = Vec::new();
@@ -538,9 +540,9 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
                 .map(|s| signal_index(s))
                 .collect::<Result<_, _>>()?,
             near: p.near,
-            tie_key: str_regex("tie_key", &p.tie_key)?,
-            reject_key: str_regex("reject_key", &p.reject_key)?,
-            reject_before: str_regex("reject_before", &p.reject_before)?,
+            tie_key: optional_regex("tie_key", &p.tie_key)?,
+            reject_key: optional_regex("reject_key", &p.reject_key)?,
+            reject_before: optional_regex("reject_before", &p.reject_before)?,
             expression_check: p.expression_check,
             decode: match p.decode.as_deref() {
                 None => None,
@@ -582,7 +584,7 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
     let public_patterns = r
         .public_patterns
         .iter()
-        .map(|p| byte_regex(p).map_err(|e| bad(format!("public_patterns: {}", regex_error(&e)))))
+        .map(|p| field_regex("public_patterns", p))
         .collect::<Result<_, _>>()?;
     Ok(Rule {
         name: r.name.clone().unwrap_or_else(|| r.id.clone()),
