@@ -25,6 +25,15 @@ const WORDS: &[&str] = &[
     "mock",
     "foobar",
     "lorem",
+    "invalid",
+    "bogus",
+    "set_me",
+    "setme",
+    "set-me",
+    "set me",
+    "please",
+    "fill_in",
+    "fillme",
     "<",
     ">",
     "{{",
@@ -56,6 +65,7 @@ const EXACT: &[&str] = &[
     "masked",
     "hidden",
     "tbd",
+    "anonymous",
 ];
 
 /// True when `value` is a placeholder, a template or an obviously fake fixture.
@@ -65,6 +75,14 @@ const EXACT: &[&str] = &[
 pub fn is_placeholder(value: &str, shape_from: Option<&str>) -> bool {
     let lower = value.to_ascii_lowercase();
     if EXACT.contains(&lower.as_str()) || WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // `myClientSecret`, `my_secret`, `my-password`: a name for the value, not the value
+    let b = value.as_bytes();
+    if b.len() > 3
+        && b.starts_with(b"my")
+        && (b[2].is_ascii_uppercase() || b[2] == b'_' || b[2] == b'-')
+    {
         return true;
     }
     let shaped = match shape_from.and_then(|m| value.split_once(m)) {
@@ -105,6 +123,11 @@ fn fake_shape(value: &str) -> bool {
             return true;
         }
     }
+    // every part a run up or down (`12345.abcde`, `abc-123`): typed, not generated
+    let parts: Vec<&str> = value.split(['.', '-', '_']).collect();
+    if parts.len() >= 2 && parts.iter().all(|p| p.len() >= 3 && monotonic(p)) {
+        return true;
+    }
     let mut distinct: Vec<char> = chars.clone();
     distinct.sort_unstable();
     distinct.dedup();
@@ -115,6 +138,13 @@ fn fake_shape(value: &str) -> bool {
         .any(|unit| chars.len() % unit == 0 && chars.chunks(unit).all(|c| c == &chars[..unit]))
 }
 
+/// Each character one above (or below) the one before: `12345`, `abcde`, `zyx`.
+fn monotonic(part: &str) -> bool {
+    let b = part.as_bytes();
+    b.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
+        || b.windows(2).all(|w| w[0] == w[1].wrapping_add(1))
+}
+
 /// True when an unquoted value in code is an expression rather than a literal: a call or index
 /// (`os.getenv(`, `ENV[`), a dotted path (`config.sf.secret`), or a plain identifier.
 ///
@@ -122,6 +152,24 @@ fn fake_shape(value: &str) -> bool {
 /// look like identifiers, while variable names rarely carry several digits.
 pub fn looks_like_expression(value: &str, next: Option<u8>) -> bool {
     if matches!(next, Some(b'(') | Some(b'[')) {
+        return true;
+    }
+    // PowerShell: `Read-Host "Enter Client Secret"`, `Get-Content`
+    let verb_noun = value.split_once('-').is_some_and(|(v, n)| {
+        v.len() >= 2
+            && n.len() >= 2
+            && v.as_bytes()[0].is_ascii_uppercase()
+            && n.as_bytes()[0].is_ascii_uppercase()
+            && v.bytes().chain(n.bytes()).all(|c| c.is_ascii_alphabetic())
+    });
+    // Swift/Rust tuple access: `beacon.1`
+    let tuple = value.rsplit_once('.').is_some_and(|(h, t)| {
+        !h.is_empty()
+            && !t.is_empty()
+            && t.bytes().all(|c| c.is_ascii_digit())
+            && h.as_bytes()[0].is_ascii_alphabetic()
+    });
+    if verb_noun || tuple {
         return true;
     }
     let is_ident = |part: &str| {
@@ -152,6 +200,10 @@ mod tests {
             "********",
             "null",
             "my-test-secret",
+            "myClientSecret",
+            "12345.abcde",
+            "set_me_up",
+            "anonymous",
         ] {
             assert!(is_placeholder(v, None), "{v}");
         }
@@ -185,5 +237,8 @@ mod tests {
             None
         ));
         assert!(!looks_like_expression("7513047454207447032", None));
+        assert!(looks_like_expression("Read-Host", Some(b' ')));
+        assert!(looks_like_expression("beacon.1", None));
+        assert!(!looks_like_expression("1.5", None));
     }
 }

@@ -117,6 +117,10 @@ struct RawRule {
     #[serde(default)]
     placeholder_from: Option<String>,
     #[serde(default)]
+    in_tests: Option<String>,
+    #[serde(default)]
+    generated_shape: Option<String>,
+    #[serde(default)]
     paths: Vec<String>,
     #[serde(default)]
     binary_paths: Vec<String>,
@@ -150,6 +154,10 @@ struct RawPattern {
     reject_key: Option<String>,
     #[serde(default)]
     reject_before: Option<String>,
+    #[serde(default)]
+    reject_line: Option<String>,
+    #[serde(default)]
+    human: bool,
     #[serde(default)]
     expression_check: bool,
     #[serde(default)]
@@ -246,6 +254,11 @@ pub struct Pattern {
     pub reject_key: Option<Regex>,
     /// Text just before the match on its line that makes it something else (e.g. `sha256 =`).
     pub reject_before: Option<Regex>,
+    /// A line holding the match that makes it something else (e.g. `| sha256sum -c`).
+    pub reject_line: Option<Regex>,
+    /// The value is chosen by a person (a password), not generated: a word or a name can be
+    /// one, so names are rejected only where a name is what stands there (lists, bundles).
+    pub human: bool,
     /// Reject unquoted values in code that look like identifiers or calls.
     pub expression_check: bool,
     /// How to decode the `secret` group before checking it.
@@ -268,6 +281,21 @@ pub enum Decode {
     /// `Authorization: Basic base64(key:secret)`: the value must decode to a consumer key and
     /// a secret; the key ties it to Salesforce.
     BasicAuth,
+}
+
+/// What a test file does to a rule's finding: test context lowers a borderline value and
+/// never hides one.
+#[derive(Debug, Clone, Default)]
+pub enum InTests {
+    /// A test file changes nothing (refresh tokens committed for CI are real).
+    #[default]
+    Keep,
+    /// Low unless the value has the shape Salesforce generates (this regex).
+    LowerUnlessGenerated(Regex),
+    /// Low when the value is fed to a parser or passed as another kind of value (a username).
+    LowerWhenParsed,
+    /// Low: a test file's value of this kind is a throwaway (a key generated for the test).
+    Lower,
 }
 
 /// Built-in analyzers for what a regex cannot express.
@@ -317,6 +345,8 @@ pub struct Rule {
     pub public_patterns: Vec<Regex>,
     /// Placeholder shape checks look only after this marker (e.g. `!` in access tokens).
     pub placeholder_from: Option<String>,
+    /// What a test file does to its findings.
+    pub in_tests: InTests,
     /// File-name globs the rule is limited to (none: every file).
     pub paths: Option<globset::GlobSet>,
     /// The glob texts, for display.
@@ -543,6 +573,8 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             tie_key: optional_regex("tie_key", &p.tie_key)?,
             reject_key: optional_regex("reject_key", &p.reject_key)?,
             reject_before: optional_regex("reject_before", &p.reject_before)?,
+            reject_line: optional_regex("reject_line", &p.reject_line)?,
+            human: p.human,
             expression_check: p.expression_check,
             decode: match p.decode.as_deref() {
                 None => None,
@@ -581,6 +613,29 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             cvss: e.cvss,
         });
     }
+    let in_tests = match (r.in_tests.as_deref(), &r.generated_shape) {
+        (None | Some("keep"), None) => InTests::Keep,
+        (Some("lower-unless-generated"), Some(shape)) => {
+            InTests::LowerUnlessGenerated(field_regex("generated_shape", shape)?)
+        }
+        (Some("lower-when-parsed"), None) => InTests::LowerWhenParsed,
+        (Some("lower"), None) => InTests::Lower,
+        (Some("lower-unless-generated"), None) => {
+            return Err(bad(
+                "in_tests = \"lower-unless-generated\" needs generated_shape".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(bad(
+                "generated_shape goes with in_tests = \"lower-unless-generated\"".into(),
+            ))
+        }
+        (Some(other), None) => {
+            return Err(bad(format!(
+            "unknown in_tests '{other}' (keep, lower, lower-when-parsed, lower-unless-generated)"
+        )))
+        }
+    };
     let public_patterns = r
         .public_patterns
         .iter()
@@ -599,6 +654,7 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
         public_values: r.public_values,
         public_patterns,
         placeholder_from: r.placeholder_from,
+        in_tests,
         paths,
         path_globs: r.paths.clone(),
         binary_paths,

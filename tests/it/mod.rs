@@ -2,6 +2,7 @@ mod ci;
 mod cli;
 mod git;
 mod languages;
+mod precision;
 mod robust;
 mod rules;
 mod salesforce;

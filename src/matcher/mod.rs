@@ -1,0 +1,357 @@
+//! Turns bytes into findings. One stage a file, in the order a blob goes through them:
+//!
+//! 1. [`prefilter`]: rule keywords in one pass, and the line windows around them;
+//! 2. [`candidate`]: each pattern match in a window, and [`values`] (with [`shape`]): is the
+//!    matched text a value at all (not a placeholder, a name, an expression, a sentence,
+//!    another provider's secret)?
+//! 3. [`context`]: the signals that tie it to Salesforce, within reach of it;
+//! 4. [`severity`]: the rule's severity, raised by a token request nearby, lowered by a test
+//!    fixture's use (the blob's [`surroundings`]: bundle, generated docs, test), then
+//!    [`public`]: values Salesforce publishes are `info`; [`evidence`] builds the finding;
+//! 5. `settle` (here): overlapping candidates and yields, in report order.
+//!
+//! The matcher is shared by every source (files, git blobs, the index); it knows a path only to
+//! scope context (config file or code, bundle, docs, tests) and to label findings.
+
+mod candidate;
+mod context;
+mod evidence;
+mod posture;
+mod prefilter;
+mod public;
+mod severity;
+pub mod shape;
+mod surroundings;
+mod values;
+
+use crate::filekind::FileKind;
+use crate::finding::Finding;
+use crate::rules::{Analyzer, Rule, RuleSet};
+use context::Context;
+use evidence::finding_for;
+use prefilter::{windows, Prefilter};
+use std::collections::HashSet;
+use surroundings::Surroundings;
+
+/// A compiled rule set with its prefilter; cheap to share between threads.
+#[derive(Debug)]
+pub struct Matcher {
+    rules: RuleSet,
+    prefilter: Prefilter,
+}
+
+/// What the source knows about a blob besides its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BlobContext {
+    /// The blob lies inside a Salesforce DX project (an `sfdx-project.json` above it).
+    pub salesforce_project: bool,
+}
+
+/// One blob's labels, as the matcher uses them.
+#[derive(Clone, Copy)]
+struct Blob<'a> {
+    path: &'a str,
+    kind: FileKind,
+    project: bool,
+    around: Surroundings,
+}
+
+/// One regex match: where its value and key are.
+struct Hit {
+    /// The value's byte span.
+    span: (usize, usize),
+    /// Where the whole match starts.
+    match_start: usize,
+    /// The key's text and the byte where it ends, when the pattern names one.
+    key: Option<(String, usize)>,
+}
+
+/// A finding before de-duplication, with the spans it was built from.
+struct Candidate {
+    rule: usize,
+    start: usize,
+    end: usize,
+    evidence_spans: Vec<(usize, usize)>,
+    finding: Finding,
+}
+
+impl Matcher {
+    /// Builds the prefilter over every rule's keywords.
+    pub fn new(rules: RuleSet) -> Result<Matcher, aho_corasick::BuildError> {
+        let prefilter = Prefilter::new(&rules)?;
+        Ok(Matcher { rules, prefilter })
+    }
+
+    /// The rules in force.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// True when a rule reports this binary file whole (a keystore in an SFDX project), so a
+    /// source must hand it over instead of skipping it as binary.
+    pub fn wants_binary(&self, path: &str, bctx: BlobContext) -> bool {
+        bctx.salesforce_project && self.binary_rule(path).is_some()
+    }
+
+    fn binary_rule(&self, path: &str) -> Option<&Rule> {
+        let plain = path.strip_prefix("./").unwrap_or(path);
+        self.rules
+            .rules
+            .iter()
+            .find(|r| r.binary_paths.as_ref().is_some_and(|g| g.is_match(plain)))
+    }
+
+    /// A keystore reported whole: the secret is its content's hash, so the fingerprint is stable.
+    fn keystore(&self, data: &[u8], path: &str, rule: &Rule) -> Finding {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(data);
+        let secret: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let mut f = finding_for(rule, path, secret, (1, 1, 0));
+        f.message = format!("{} (a keystore file)", rule.name);
+        f.rationale = format!(
+            "{}: a keystore committed inside a Salesforce DX project",
+            rule.severity
+        );
+        f
+    }
+
+    /// Finds every secret in one blob. `path` labels the findings and decides the context
+    /// scope; findings come back sorted by line, column and rule.
+    pub fn find(&self, data: &[u8], path: &str) -> Vec<Finding> {
+        self.find_with(data, path, BlobContext::default())
+    }
+
+    /// [`Matcher::find`] with what the source knows about the blob.
+    pub fn find_with(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
+        if bctx.salesforce_project {
+            if let Some(rule) = self.binary_rule(path) {
+                if crate::source::looks_binary(data) {
+                    return vec![self.keystore(data, path, rule)];
+                }
+            }
+        }
+        let hits = self.prefilter.hits(data);
+        if hits.iter().all(Vec::is_empty) {
+            return Vec::new();
+        }
+        let plain = path.strip_prefix("./").unwrap_or(path);
+        let mut on = vec![false; self.rules.rules.len()];
+        for (li, h) in hits.iter().enumerate() {
+            if !h.is_empty() {
+                for &ri in &self.prefilter.keyword_rules[li] {
+                    on[ri] = true;
+                }
+            }
+        }
+        for (ri, rule) in self.rules.rules.iter().enumerate() {
+            if rule.paths.as_ref().is_some_and(|g| !g.is_match(plain)) {
+                on[ri] = false;
+            }
+        }
+        let blob = Blob {
+            path,
+            kind: FileKind::of(path),
+            project: bctx.salesforce_project,
+            around: Surroundings::of(path, data),
+        };
+        let mut ctx: Option<Context> = None;
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+        for (ri, rule) in self.rules.rules.iter().enumerate() {
+            if !on[ri] {
+                continue;
+            }
+            for (pi, pattern) in rule.patterns.iter().enumerate() {
+                // only the lines around the pattern's keywords: each is inside its match or
+                // within `pattern.lines` of it
+                let mut around: Vec<usize> = self.prefilter.pattern_literals[ri][pi]
+                    .iter()
+                    .flat_map(|&li| hits[li].iter().copied())
+                    .collect();
+                around.sort_unstable();
+                for window in windows(data, &around, pattern.lines) {
+                    // most windows hold no match: the capture-free check is much cheaper
+                    if !pattern.regex.is_match(&data[window.clone()]) {
+                        continue;
+                    }
+                    let base = window.start;
+                    for caps in pattern.regex.captures_iter(&data[window]) {
+                        let (Some(secret), Some(whole)) = (caps.name("secret"), caps.get(0)) else {
+                            continue;
+                        };
+                        let span = (base + secret.start(), base + secret.end());
+                        if seen.contains(&(ri, span.0, span.1)) {
+                            continue;
+                        }
+                        let ctx = ctx.get_or_insert_with(|| Context::new(data, &self.rules));
+                        let hit = Hit {
+                            span,
+                            match_start: base + whole.start(),
+                            key: caps.name("key").map(|k| {
+                                (ctx.text(base + k.start(), base + k.end()), base + k.end())
+                            }),
+                        };
+                        if let Some(c) = self.candidate(ctx, ri, rule, pattern, blob, hit) {
+                            seen.insert((ri, span.0, span.1));
+                            candidates.push(c);
+                        }
+                    }
+                }
+            }
+            if rule.analyzer == Some(Analyzer::ConnectedAppPosture) {
+                let ctx = ctx.get_or_insert_with(|| Context::new(data, &self.rules));
+                candidates.extend(self.posture(ctx, ri, rule, blob));
+            }
+        }
+        self.settle(candidates)
+    }
+
+    /// Drops candidates inside another rule's finding (a refresh token inside an auth URL),
+    /// drops findings that yield to a finding using them as evidence (a consumer key beside its
+    /// secret), and sorts.
+    fn settle(&self, mut candidates: Vec<Candidate>) -> Vec<Finding> {
+        // on one span the higher severity wins, then the more specific (path-scoped) rule
+        let scoped = |c: &Candidate| self.rules.rules[c.rule].paths.is_some();
+        candidates.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(b.finding.severity.cmp(&a.finding.severity))
+                .then(scoped(b).cmp(&scoped(a)))
+        });
+        let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+        let mut cover: Option<(usize, usize)> = None; // (end, rule) of the widest-reaching kept span
+        for c in candidates {
+            if let Some((end, rule)) = cover {
+                if c.end <= end && rule != c.rule {
+                    continue;
+                }
+            }
+            if cover.is_none_or(|(end, _)| c.end > end) {
+                cover = Some((c.end, c.rule));
+            }
+            kept.push(c);
+        }
+
+        let used_as_evidence: Vec<(String, (usize, usize))> = kept
+            .iter()
+            .flat_map(|c| {
+                let id = &self.rules.rules[c.rule].id;
+                c.evidence_spans.iter().map(move |s| (id.clone(), *s))
+            })
+            .collect();
+        let mut findings: Vec<Finding> = kept
+            .into_iter()
+            .filter(|c| {
+                let yield_to = &self.rules.rules[c.rule].yield_to;
+                !used_as_evidence
+                    .iter()
+                    .any(|(id, (s, e))| yield_to.contains(id) && *s < c.end && c.start < *e)
+            })
+            .map(|c| c.finding)
+            .collect();
+        findings.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Suppression;
+
+    fn matcher() -> Matcher {
+        Matcher::new(RuleSet::builtin().expect("rules")).expect("matcher")
+    }
+
+    const KEY: &str =
+        "3MVG9W_uwlWXxdjm2IogKRDPfhIg8Ez9oP0ZV1YUgHNMqhQY_CIb27Mxm85v0eqHp2ERuLGQZl3NAcZCf_jCm";
+    const HEX: &str = "EB4E60EBF4C74EFD7E3AD68D81A7175BCEDC132202CA138704B95AB5984BF248";
+
+    #[test]
+    fn windowed_search_finds_what_a_whole_file_search_finds_in_every_fixture() {
+        let windowed = matcher();
+        let mut set = RuleSet::builtin().expect("rules");
+        for p in set.rules.iter_mut().flat_map(|r| r.patterns.iter_mut()) {
+            p.lines = [1 << 30, 1 << 30];
+        }
+        let whole = Matcher::new(set).expect("matcher");
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata")];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir)
+                .expect("testdata readable")
+                .flatten()
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let data = std::fs::read(&path).expect("fixture readable");
+                let name = path.display().to_string();
+                let key = |f: &Finding| (f.rule.clone(), f.line, f.column, f.severity);
+                let a: Vec<_> = windowed.find(&data, &name).iter().map(key).collect();
+                let b: Vec<_> = whole.find(&data, &name).iter().map(key).collect();
+                assert_eq!(a, b, "{name}");
+                files += 1;
+            }
+        }
+        assert!(files > 50, "{files} fixtures");
+    }
+
+    #[test]
+    fn blob_without_keywords_yields_nothing() {
+        assert!(matcher().find(b"fn main() {}\n", "main.rs").is_empty());
+    }
+
+    #[test]
+    fn secret_position_is_the_value() {
+        let text = format!("x = 1\n  SF_CLIENT_SECRET={HEX}\n");
+        let f = matcher().find(text.as_bytes(), "a.sh");
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].line, f[0].column), (2, 20));
+        assert_eq!(f[0].secret, HEX);
+    }
+
+    #[test]
+    fn key_next_to_its_secret_is_evidence_not_a_finding() {
+        let text = format!("client_id = '{KEY}'\nclient_secret = '{HEX}'  # salesforce\n");
+        let f = matcher().find(text.as_bytes(), "a.py");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, "salesforce-consumer-secret");
+        assert!(f[0]
+            .evidence
+            .iter()
+            .any(|e| e.kind == "consumer-key" && e.line == 1));
+    }
+
+    #[test]
+    fn window_bounds_context_in_code_but_not_in_config() {
+        let filler = "pass\n".repeat(40);
+        let text =
+            format!("url = 'https://login.salesforce.com'\n{filler}client_secret = '{HEX}'\n");
+        assert!(matcher().find(text.as_bytes(), "far.py").is_empty());
+        let text = format!(
+            "url=https://login.salesforce.com\n{}client_secret={HEX}\n",
+            "a=b\n".repeat(40)
+        );
+        assert_eq!(matcher().find(text.as_bytes(), "far.properties").len(), 1);
+    }
+
+    #[test]
+    fn inline_allow_marks_finding_suppressed() {
+        let text = format!("SF_CLIENT_SECRET={HEX} # sfleaks:allow\n");
+        let f = matcher().find(text.as_bytes(), "a.sh");
+        assert_eq!(f[0].suppressed, Some(Suppression::Inline));
+    }
+
+    #[test]
+    fn invalid_utf8_does_not_hide_a_leak() {
+        let mut data = b"\xff\xfe garbage \xc3\x28\n".to_vec();
+        data.extend_from_slice(format!("SF_CLIENT_SECRET={HEX}\n").as_bytes());
+        let f = matcher().find(&data, "a.sh");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].line, 2);
+    }
+}

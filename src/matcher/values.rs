@@ -1,0 +1,233 @@
+//! Stage 2, value checks: is the text a pattern matched a value at all? Rejects
+//! placeholders, expressions, names and lists of names, sentences, command-line options,
+//! property-name constants, hashes, and secrets that name another provider, before any
+//! context is looked at. Decodes what the rule says to decode.
+
+use super::context::Context;
+use super::public::spelled_example;
+use super::shape;
+use super::surroundings::LONG_LINE;
+use super::{Blob, Hit};
+use crate::filekind::FileKind;
+use crate::placeholder::{is_placeholder, looks_like_expression};
+use crate::rules::{Decode, Pattern, Rule};
+use base64::Engine;
+
+/// Bytes of the line before a match that `reject_before` looks at.
+const BEFORE_LOOKBACK: usize = 64;
+/// Lines above a value searched for the section it sits in.
+const SECTION_LOOKBACK: usize = 60;
+
+/// A value that passed the checks.
+pub(super) struct Value {
+    /// The value as reported (percent-decoded where it was encoded).
+    pub(super) text: String,
+    /// For `Authorization: Basic`: the consumer key it decodes to.
+    pub(super) decoded_key: Option<String>,
+    /// The line holds minified code: context is measured in bytes.
+    pub(super) minified: bool,
+}
+
+/// Runs every check; `None` when the match is not a value worth a finding.
+pub(super) fn check(
+    ctx: &Context,
+    rule: &Rule,
+    pattern: &Pattern,
+    blob: Blob,
+    hit: &Hit,
+) -> Option<Value> {
+    let data = ctx.data;
+    let (start, end) = hit.span;
+    let raw = String::from_utf8_lossy(&data[start..end]).into_owned();
+    // form bodies and query strings carry values percent-encoded (`%2B`, `%40`)
+    let value = percent_decode(&raw).unwrap_or(raw);
+    let decoded_key = match pattern.decode {
+        Some(Decode::BasicAuth) => Some(basic_auth_key(&value, rule)?),
+        None => None,
+    };
+    let key = hit.key.as_ref().map(|(k, _)| k.as_str());
+    if let (Some(re), Some(k)) = (&pattern.reject_key, key) {
+        if re.is_match(k.as_bytes()) {
+            return None;
+        }
+    }
+    let line = ctx.lines.line_of(start);
+    let line_range = ctx.lines.line_range(data, line);
+    if let Some(re) = &pattern.reject_before {
+        let from = hit
+            .match_start
+            .saturating_sub(BEFORE_LOOKBACK)
+            .max(line_range.start);
+        if re.is_match(&data[from..hit.match_start]) {
+            return None;
+        }
+    }
+    if let Some(re) = &pattern.reject_line {
+        if re.is_match(&data[line_range.clone()]) {
+            return None;
+        }
+    }
+    // a value ending in ':' is the next key (`[:password], security_token:`), not a value
+    if value.ends_with(':')
+        || (is_placeholder(&value, rule.placeholder_from.as_deref()) && !spelled_example(&value))
+        || shape::keyboard_mash(&value)
+    {
+        return None;
+    }
+    let before = data.get(start.wrapping_sub(1)).copied();
+    let after = &data[end..line_range.end.max(end)];
+    let quoted = matches!(before, Some(b'"' | b'\'' | b'`'));
+    if pattern.expression_check && blob.kind == FileKind::Code {
+        let opened = quoted || before == Some(b'>');
+        if !opened && looks_like_expression(&value, after.first().copied()) {
+            return None;
+        }
+    }
+    // `"<password>".concat(...)`: a method call after a closing quote, not a value
+    if value.starts_with('.') || after.first() == Some(&b'(') && !quoted {
+        return None;
+    }
+    let separator = hit
+        .key
+        .as_ref()
+        .map_or(&[][..], |(_, key_end)| &data[(*key_end).min(start)..start]);
+    // `-Dsalesforce.password= -Dsalesforce.url=...`: an empty value swallowed the next option
+    if value.starts_with('-') && separator.last().is_some_and(u8::is_ascii_whitespace) {
+        return None;
+    }
+    if let Some(k) = key {
+        if shape::echoes_key(k, &value) {
+            return None;
+        }
+    }
+    if shape::starts_prose(&value, after) || shape::is_constant_name(&value) {
+        return None;
+    }
+    // a list of names (`['client_secret', 'start_date']`) or a call's next argument
+    let listed = !separator.is_empty()
+        && separator.iter().any(|c| matches!(c, b',' | b'('))
+        && !separator.iter().any(|c| matches!(c, b'=' | b':' | b'>'));
+    let minified = blob.around.minified || line_range.len() > LONG_LINE;
+    let name = shape::name_words(&value);
+    let names_stand_here = listed || minified || blob.around.generated_docs;
+    if name.is_some() && (!pattern.human || names_stand_here) {
+        return None;
+    }
+    // in a bundle or generated docs a value must look like a credential, not a word
+    if names_stand_here && !value.bytes().any(|c| c.is_ascii_digit()) && value.len() < 16 {
+        return None;
+    }
+    if names_another_provider(ctx, rule, pattern, blob, key, line) {
+        return None;
+    }
+    Some(Value {
+        text: value,
+        decoded_key,
+        minified,
+    })
+}
+
+/// The secret's own name, its file's name or the section it sits in names another provider
+/// (`AZURE_CLIENT_SECRET`, `okta:`, `ebikes.slackapp-meta.xml`): Salesforce named elsewhere
+/// in the file does not make it Salesforce's. A name that names Salesforce itself wins.
+fn names_another_provider(
+    ctx: &Context,
+    rule: &Rule,
+    pattern: &Pattern,
+    blob: Blob,
+    key: Option<&str>,
+    line: usize,
+) -> bool {
+    if let Some(k) = key {
+        if shape::other_provider(k).is_some() {
+            return true;
+        }
+        if pattern
+            .tie_key
+            .as_ref()
+            .is_some_and(|re| re.is_match(k.as_bytes()))
+        {
+            return false;
+        }
+    }
+    // a path-scoped rule (Salesforce metadata) knows whose file it is
+    let file = blob.path.rsplit(['/', '\\']).next().unwrap_or(blob.path);
+    if rule.paths.is_none() && shape::other_provider(file).is_some() {
+        return true;
+    }
+    enclosing_sections(ctx, line)
+        .iter()
+        .any(|s| shape::other_provider(s).is_some())
+}
+
+/// The headers of the sections around `line`: YAML keys on less-indented lines above it
+/// (`okta:`), INI/TOML `[section]` headers, each as its bare name.
+fn enclosing_sections(ctx: &Context, line: usize) -> Vec<String> {
+    let indent = |b: &[u8]| b.iter().take_while(|c| **c == b' ' || **c == b'\t').count();
+    let mut level = indent(ctx.line_bytes(line));
+    let mut out = Vec::new();
+    let first = line.saturating_sub(SECTION_LOOKBACK).max(1);
+    for l in (first..line).rev() {
+        let text = ctx.line_bytes(l);
+        let trimmed = text.trim_ascii();
+        if trimmed.is_empty() || trimmed.starts_with(b"#") {
+            continue;
+        }
+        if trimmed.starts_with(b"[") && trimmed.ends_with(b"]") {
+            out.push(String::from_utf8_lossy(&trimmed[1..trimmed.len() - 1]).into_owned());
+            break;
+        }
+        let i = indent(text);
+        if i < level && trimmed.ends_with(b":") {
+            let name = trimmed[..trimmed.len() - 1].trim_ascii();
+            let name = name.strip_prefix(b"- ").unwrap_or(name);
+            out.push(String::from_utf8_lossy(name).into_owned());
+            level = i;
+            if i == 0 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes when the value has any and all are well formed; `None` otherwise.
+fn percent_decode(value: &str) -> Option<String> {
+    if !value.contains('%') {
+        return None;
+    }
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// For `Authorization: Basic` values: the decoded consumer key, when the value decodes to
+/// `key:secret` with a generated key and a secret that is not a placeholder.
+fn basic_auth_key(value: &str, rule: &Rule) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (key, secret) = text.split_once(':')?;
+    let key_ok = key.len() >= 45
+        && key.starts_with("3MVG9")
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+    let secret_ok = secret.len() >= 8
+        && !secret.chars().any(char::is_whitespace)
+        && !is_placeholder(secret, rule.placeholder_from.as_deref());
+    (key_ok && secret_ok).then(|| key.to_string())
+}
