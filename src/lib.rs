@@ -16,7 +16,6 @@ pub mod finding;
 pub mod lines;
 pub mod matcher;
 pub mod metadata;
-pub mod placeholder;
 pub mod progress;
 pub mod report;
 pub mod rules;

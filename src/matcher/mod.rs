@@ -1,9 +1,9 @@
 //! Turns bytes into findings. One stage a file, in the order a blob goes through them:
 //!
 //! 1. [`prefilter`]: rule keywords in one pass, and the line windows around them;
-//! 2. [`candidate`]: each pattern match in a window, and [`values`] (with [`shape`]): is the
-//!    matched text a value at all (not a placeholder, a name, an expression, a sentence,
-//!    another provider's secret)?
+//! 2. [`candidate`]: each pattern match in a window, and [`values`] (with [`placeholder`] and
+//!    [`shape`]): is the matched text a value at all (not a placeholder, a name, an
+//!    expression, a sentence, another provider's secret)?
 //! 3. [`context`]: the signals that tie it to Salesforce, within reach of it;
 //! 4. [`severity`]: the rule's severity, raised by a token request nearby, lowered by a test
 //!    fixture's use (the blob's [`surroundings`]: bundle, generated docs, test), then
@@ -16,11 +16,12 @@
 mod candidate;
 mod context;
 mod evidence;
+mod placeholder;
 mod posture;
 mod prefilter;
 mod public;
 mod severity;
-pub mod shape;
+mod shape;
 mod surroundings;
 mod values;
 

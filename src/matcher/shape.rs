@@ -1,7 +1,7 @@
 //! What a value looks like, apart from where it stands: an identifier or a list of words
 //! (`redirectUri`, `SALESFORCE_REDIRECT_URI`, `sfdc.oauth.`), the first word of a sentence,
-//! letters typed along one keyboard row, another provider's name, or one of the shapes
-//! Salesforce generates. Pure functions over the value's text.
+//! another provider's name. Pure functions over the value's text; placeholders and fixtures
+//! are `placeholder`'s.
 
 /// Splits an identifier-like value into its words (at `_ . - $`, lower-to-upper case changes
 /// and the end of an upper-case run: `apiOnlyUserHomePageURL` -> api Only User Home Page URL).
@@ -75,10 +75,10 @@ fn wordlike(word: &str) -> bool {
     true
 }
 
-/// The number of words when `value` is an identifier, a property or variable name made of
-/// words (`redirectUri`, `error_description`, `sfdc.oauth.`, `loginByOAuth2`, `username`);
-/// `None` for anything a generator or a person choosing a password would produce.
-pub fn name_words(value: &str) -> Option<usize> {
+/// True when `value` is an identifier, a property or variable name made of words
+/// (`redirectUri`, `error_description`, `sfdc.oauth.`, `loginByOAuth2`, `username`); false for
+/// anything a generator or a person choosing a password would produce.
+pub fn is_name(value: &str) -> bool {
     let v = value.trim_start_matches(['_', '$', '.']);
     let v = v.trim_end_matches(['.', '_', '-', ':']);
     if v.len() < 3
@@ -86,21 +86,18 @@ pub fn name_words(value: &str) -> Option<usize> {
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || b"_.-$".contains(&c))
     {
-        return None;
+        return false;
     }
     if !v.as_bytes()[0].is_ascii_alphabetic() {
-        return None;
+        return false;
     }
     // digits only at the end of words, and few: `loginByOAuth2`, not `Xk29dkq0vB71`
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
     if digits > 2 {
-        return None;
+        return false;
     }
     let ws = words(v);
-    if ws.is_empty() || !ws.iter().all(|w| wordlike(w)) {
-        return None;
-    }
-    Some(ws.len())
+    !ws.is_empty() && ws.iter().all(|w| wordlike(w))
 }
 
 /// An environment-variable or constant name: upper-case words joined by `_`
@@ -136,16 +133,6 @@ pub fn starts_prose(value: &str, after: &[u8]) -> bool {
         .count();
     // `+` or `&` after one space is an expression or a command, not prose
     word >= 2
-}
-
-/// Letters typed along one row of a keyboard (`asdfjkl`, `qwertyuiop`), eight or more.
-pub fn keyboard_mash(value: &str) -> bool {
-    const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
-    let lower = value.to_ascii_lowercase();
-    lower.len() >= 8
-        && ROWS
-            .iter()
-            .any(|row| lower.chars().all(|c| row.contains(c)))
 }
 
 /// Services whose secrets are named after them; a key or section naming one of these holds
@@ -238,16 +225,6 @@ pub fn echoes_key(key: &str, value: &str) -> bool {
     v.len() >= 4 && (k == v || k.ends_with(&v))
 }
 
-/// One of the shapes Salesforce generates for a consumer secret: 64 upper-case hex digits or
-/// 19 decimal digits. Anything else is set by hand, or is not a secret at all.
-pub fn generated_secret_shape(value: &str) -> bool {
-    (value.len() == 64
-        && value
-            .bytes()
-            .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(&c)))
-        || (value.len() == 19 && value.bytes().all(|c| c.is_ascii_digit()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,7 +250,7 @@ mod tests {
             ".concat",
             "getPrime",
         ] {
-            assert!(name_words(v).is_some(), "{v}");
+            assert!(is_name(v), "{v}");
         }
     }
 
@@ -290,12 +267,12 @@ mod tests {
             "aQphYxPqsNwxFXudKGgzz",
             "qXzPbKmWtRvL",
         ] {
-            assert_eq!(name_words(v), None, "{v}");
+            assert!(!is_name(v), "{v}");
         }
     }
 
     #[test]
-    fn constants_prose_mash_and_providers() {
+    fn constants_prose_and_providers() {
         assert!(is_constant_name("SALESFORCE_REDIRECT_URI"));
         assert!(!is_constant_name("EB4E60EBF4C74EFD"));
         assert!(starts_prose(
@@ -305,9 +282,6 @@ mod tests {
         assert!(starts_prose("Constant", b" Field Values</a>"));
         assert!(!starts_prose("Xk29dkq0vB71", b" more words"));
         assert!(!starts_prose("hunter", b" && make"));
-        assert!(keyboard_mash("adsfkdsalfajdskfa"));
-        assert!(keyboard_mash("qwertyuiop"));
-        assert!(!keyboard_mash("WdRYAXwUr5c0Qe"));
         assert_eq!(other_provider("AZURE_CLIENT_SECRET"), Some("azure"));
         assert_eq!(other_provider("dwh_password"), Some("dwh"));
         assert_eq!(other_provider("okta"), Some("okta"));
@@ -316,7 +290,5 @@ mod tests {
         assert!(echoes_key("SECURITY_TOKEN", "securityToken"));
         assert!(echoes_key("kSFOAuthClientSecretAnonymous", "anonymous"));
         assert!(!echoes_key("client_secret", "EB4E60EBF4C74EFD"));
-        assert!(generated_secret_shape("7513047454207447032"));
-        assert!(!generated_secret_shape("4947FFFDE29D89CFC3F"));
     }
 }

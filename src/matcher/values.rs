@@ -4,12 +4,12 @@
 //! context is looked at. Decodes what the rule says to decode.
 
 use super::context::Context;
+use super::placeholder::{is_placeholder, keyboard_mash, looks_like_expression};
 use super::public::spelled_example;
 use super::shape;
 use super::surroundings::LONG_LINE;
 use super::{Blob, Hit};
 use crate::filekind::FileKind;
-use crate::placeholder::{is_placeholder, looks_like_expression};
 use crate::rules::{Decode, Pattern, Rule};
 use base64::Engine;
 
@@ -70,7 +70,7 @@ pub(super) fn check(
     // a value ending in ':' is the next key (`[:password], security_token:`), not a value
     if value.ends_with(':')
         || (is_placeholder(&value, rule.placeholder_from.as_deref()) && !spelled_example(&value))
-        || shape::keyboard_mash(&value)
+        || keyboard_mash(&value)
     {
         return None;
     }
@@ -108,9 +108,8 @@ pub(super) fn check(
         && separator.iter().any(|c| matches!(c, b',' | b'('))
         && !separator.iter().any(|c| matches!(c, b'=' | b':' | b'>'));
     let minified = blob.around.minified || line_range.len() > LONG_LINE;
-    let name = shape::name_words(&value);
     let names_stand_here = listed || minified || blob.around.generated_docs;
-    if name.is_some() && (!pattern.human || names_stand_here) {
+    if shape::is_name(&value) && (!pattern.human || names_stand_here) {
         return None;
     }
     // in a bundle or generated docs a value must look like a credential, not a word

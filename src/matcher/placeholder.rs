@@ -138,6 +138,16 @@ fn fake_shape(value: &str) -> bool {
         .any(|unit| chars.len() % unit == 0 && chars.chunks(unit).all(|c| c == &chars[..unit]))
 }
 
+/// Letters typed along one row of a keyboard (`asdfjkl`, `qwertyuiop`), eight or more.
+pub fn keyboard_mash(value: &str) -> bool {
+    const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    let lower = value.to_ascii_lowercase();
+    lower.len() >= 8
+        && ROWS
+            .iter()
+            .any(|row| lower.chars().all(|c| row.contains(c)))
+}
+
 /// Each character one above (or below) the one before: `12345`, `abcde`, `zyx`.
 fn monotonic(part: &str) -> bool {
     let b = part.as_bytes();
@@ -240,5 +250,12 @@ mod tests {
         assert!(looks_like_expression("Read-Host", Some(b' ')));
         assert!(looks_like_expression("beacon.1", None));
         assert!(!looks_like_expression("1.5", None));
+    }
+
+    #[test]
+    fn letters_along_one_keyboard_row_are_mash() {
+        assert!(keyboard_mash("adsfkdsalfajdskfa"));
+        assert!(keyboard_mash("qwertyuiop"));
+        assert!(!keyboard_mash("WdRYAXwUr5c0Qe"));
     }
 }
