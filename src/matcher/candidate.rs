@@ -24,7 +24,7 @@ impl Matcher {
     ) -> Option<Candidate> {
         let value = values::check(ctx, rule, pattern, blob, &hit)?;
         let (start, end) = hit.span;
-        let line = ctx.lines.line_of(start);
+        let line = value.line;
         // how far context reaches: a minified line is one program, so bytes, not lines;
         // a config file is one context; code is a window of lines
         let window = if value.minified {
@@ -43,9 +43,9 @@ impl Matcher {
 
         let mut reasons: Vec<String> = Vec::new();
         let mut evidence: Vec<(Evidence, (usize, usize))> = Vec::new();
-        let key = hit.key.as_ref().map(|(k, _)| k.clone());
-        let tied_by_key = match (&pattern.tie_key, &key) {
-            (Some(re), Some(k)) if re.is_match(k.as_bytes()) => Some(k.clone()),
+        let key = hit.key.as_ref().map(|(k, _)| k.as_str());
+        let tied_by_key = match (&pattern.tie_key, key) {
+            (Some(re), Some(k)) if re.is_match(k.as_bytes()) => Some(k),
             _ => None,
         };
         if let Some(k) = &value.decoded_key {
@@ -59,13 +59,13 @@ impl Matcher {
                 },
                 (start, start),
             ));
-        } else if let Some(k) = &tied_by_key {
+        } else if let Some(k) = tied_by_key {
             reasons.push(format!("tied to Salesforce by its name `{k}`"));
             evidence.push((
                 Evidence {
                     kind: "key-name".into(),
                     line,
-                    text: k.clone(),
+                    text: k.to_string(),
                     sensitive: false,
                 },
                 (hit.match_start, hit.match_start),
@@ -97,7 +97,7 @@ impl Matcher {
         let mut finding = finding_for(rule, blob.path, value.text, place);
         finding.severity = verdict.severity;
         finding.cvss = verdict.cvss;
-        if let Some(k) = &key {
+        if let Some(k) = key {
             finding.message = format!("{} in `{}`", rule.name, k);
         }
         finding.rationale = format!("{}: {}", verdict.severity, reasons.join("; "));

@@ -40,8 +40,7 @@ static DUMMY_SIBLING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Data Loader stores `sfdc.password` encrypted with the key file named beside it.
-static ENCRYPTED_BY_KEY_FILE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"process\.encryptionKeyFile").expect("static regex"));
+const ENCRYPTED_BY_KEY_FILE: &[u8] = b"process.encryptionKeyFile";
 
 /// The rule's severity for a value at `line`, raised by its escalations within `reach`.
 pub(super) fn escalated(
@@ -125,7 +124,9 @@ pub(super) fn lowered(
             format!("lowered to low: its sibling values are dummies (`{text}`)"),
         );
     }
-    if rule.patterns.iter().any(|p| p.human) && ENCRYPTED_BY_KEY_FILE.is_match(ctx.data) {
+    if rule.patterns.iter().any(|p| p.human)
+        && memchr::memmem::find(ctx.data, ENCRYPTED_BY_KEY_FILE).is_some()
+    {
         lower_to(
             Severity::High,
             "lowered to high: stored encrypted (a Data Loader key file is named beside it)".into(),

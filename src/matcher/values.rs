@@ -24,6 +24,8 @@ pub(super) struct Value {
     pub(super) text: String,
     /// For `Authorization: Basic`: the consumer key it decodes to.
     pub(super) decoded_key: Option<String>,
+    /// The line the value starts on.
+    pub(super) line: usize,
     /// The line holds minified code: context is measured in bytes.
     pub(super) minified: bool,
 }
@@ -122,6 +124,7 @@ pub(super) fn check(
     Some(Value {
         text: value,
         decoded_key,
+        line,
         minified,
     })
 }

@@ -613,29 +613,29 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             cvss: e.cvss,
         });
     }
-    let in_tests = match (r.in_tests.as_deref(), &r.generated_shape) {
-        (None | Some("keep"), None) => InTests::Keep,
-        (Some("lower-unless-generated"), Some(shape)) => {
-            InTests::LowerUnlessGenerated(field_regex("generated_shape", shape)?)
-        }
-        (Some("lower-when-parsed"), None) => InTests::LowerWhenParsed,
-        (Some("lower"), None) => InTests::Lower,
-        (Some("lower-unless-generated"), None) => {
-            return Err(bad(
-                "in_tests = \"lower-unless-generated\" needs generated_shape".into(),
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(bad(
-                "generated_shape goes with in_tests = \"lower-unless-generated\"".into(),
-            ))
-        }
-        (Some(other), None) => {
+    let in_tests = match r.in_tests.as_deref().unwrap_or("keep") {
+        "keep" => InTests::Keep,
+        "lower" => InTests::Lower,
+        "lower-when-parsed" => InTests::LowerWhenParsed,
+        "lower-unless-generated" => match &r.generated_shape {
+            Some(shape) => InTests::LowerUnlessGenerated(field_regex("generated_shape", shape)?),
+            None => {
+                return Err(bad(
+                    "in_tests = \"lower-unless-generated\" needs generated_shape".into(),
+                ))
+            }
+        },
+        other => {
             return Err(bad(format!(
             "unknown in_tests '{other}' (keep, lower, lower-when-parsed, lower-unless-generated)"
         )))
         }
     };
+    if r.generated_shape.is_some() && !matches!(in_tests, InTests::LowerUnlessGenerated(_)) {
+        return Err(bad(
+            "generated_shape goes with in_tests = \"lower-unless-generated\"".into(),
+        ));
+    }
     let public_patterns = r
         .public_patterns
         .iter()
@@ -834,5 +834,29 @@ regex = '(?P<secret>x)'
         .unwrap_err()
         .to_string();
         assert!(e.contains("unknown signal 'nope'"), "{e}");
+    }
+
+    #[test]
+    fn in_tests_and_generated_shape_must_agree() {
+        let rule = |extra: &str| {
+            format!(
+                "[[rule]]\nid = \"a\"\ndescription = \"d\"\nseverity = \"low\"\nkeywords = [\"x\"]\nremediation = \"r\"\n{extra}\n[[rule.pattern]]\nregex = '(?P<secret>x)'\n"
+            )
+        };
+        for (extra, want) in [
+            ("in_tests = \"sometimes\"", "unknown in_tests 'sometimes'"),
+            (
+                "in_tests = \"lower-unless-generated\"",
+                "needs generated_shape",
+            ),
+            ("generated_shape = '^x$'", "generated_shape goes with"),
+        ] {
+            let e = load(&rule(extra)).unwrap_err().to_string();
+            assert!(e.contains(want) && e.contains("extra.toml"), "{extra}: {e}");
+        }
+        let ok = load(&rule(
+            "in_tests = \"lower-unless-generated\"\ngenerated_shape = '^x$'",
+        ));
+        assert!(ok.is_ok(), "{ok:?}");
     }
 }
