@@ -143,6 +143,9 @@ pub struct CommitInfo {
     pub date: String,
     /// First line of the message.
     pub summary: String,
+    /// Author time, Unix seconds (orders commits across time zones; not printed).
+    #[serde(skip)]
+    pub time: i64,
 }
 
 /// A secret (or posture problem) found in one place.
@@ -228,6 +231,19 @@ pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
         &b.rule,
         &b.fingerprint,
     ))
+}
+
+/// Identifies one secret wherever it is: rule + hash of the value, the same at every path
+/// (what groups a secret's locations; never the value itself).
+pub fn secret_id(rule: &str, secret: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(rule.as_bytes());
+    h.update([0]);
+    h.update(Sha256::digest(secret.as_bytes()));
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Computes the stable fingerprint of a finding: it changes with the rule, the path or the

@@ -9,6 +9,7 @@ use libz_rs_sys as _;
 pub mod app;
 pub mod attribution;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod configfile;
 pub mod filekind;

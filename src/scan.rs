@@ -337,12 +337,21 @@ pub fn run_git(
     } else {
         guard_objects(&repo, &tally)
     };
+    // a file holding only a secret is tied by its neighbours in the tree the scan starts at
+    let neighbours = repo
+        .head()
+        .and_then(|h| h.peel_to_tree())
+        .ok()
+        .map(|t| source::neighbours::InTree::new(repo.path().to_path_buf(), t.id()));
     let reader = BlobReader {
         matcher,
         tally: &tally,
         max: opts.max_file_size,
         bctx: source::BlobContext {
             salesforce_project: git::is_sfdx_project(&repo),
+            neighbours: neighbours
+                .as_ref()
+                .map(|n| n as &dyn crate::matcher::Neighbours),
         },
         check_loose: staged,
     };
@@ -523,7 +532,7 @@ struct BlobReader<'a> {
     matcher: &'a Matcher,
     tally: &'a Tally,
     max: u64,
-    bctx: source::BlobContext,
+    bctx: source::BlobContext<'a>,
     /// Check the blob's loose file before libgit2 reads it (staged scans; history scans
     /// checked every loose object up front).
     check_loose: bool,

@@ -121,6 +121,17 @@ pub fn load_baseline(path: &Path) -> Result<HashSet<String>, String> {
         if let Some(fp) = v.get("fingerprint").and_then(|f| f.as_str()) {
             out.insert(fp.to_string());
         }
+        // a grouped report lists every location of a secret with its own fingerprint
+        for l in v
+            .get("locations")
+            .and_then(|l| l.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(fp) = l.get("fingerprint").and_then(|f| f.as_str()) {
+                out.insert(fp.to_string());
+            }
+        }
     };
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(doc) if doc.get("findings").is_some() => {

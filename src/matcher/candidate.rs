@@ -23,7 +23,7 @@ impl Matcher {
         hit: Hit,
     ) -> Option<Candidate> {
         let value = values::check(ctx, rule, pattern, blob, &hit)?;
-        let (start, end) = hit.span;
+        let (start, end) = (hit.span.0, value.end);
         let line = value.line;
         // how far context reaches: a minified line is one program, so bytes, not lines;
         // a config file is one context; code is a window of lines
@@ -48,7 +48,18 @@ impl Matcher {
             (Some(re), Some(k)) if re.is_match(k.as_bytes()) => Some(k),
             _ => None,
         };
-        if let Some(k) = &value.decoded_key {
+        if let Some(j) = &value.jwt {
+            reasons.push(format!("a JSON Web Token issued by `{}`", j.issuer));
+            evidence.push((
+                Evidence {
+                    kind: "jwt-issuer".into(),
+                    line,
+                    text: j.issuer.clone(),
+                    sensitive: false,
+                },
+                (start, start),
+            ));
+        } else if let Some(k) = &value.decoded_key {
             reasons.push("decodes to a consumer key and secret pair".into());
             evidence.push((
                 Evidence {
@@ -79,13 +90,25 @@ impl Matcher {
                 None if pattern.or_project && blob.project => {
                     reasons.push("it sits in a Salesforce DX project".into())
                 }
-                None => return None,
+                None => reasons.push(self.neighbour_tie(blob)?),
             }
         } else {
             reasons.push("its format identifies it".into());
         }
 
+        // a bare name (`token`) counts only beside what makes it one (a password)
+        if !pattern.also_requires.is_empty() {
+            let h = ctx.nearest(&pattern.also_requires, line, within, (start, end))?;
+            reasons.push(format!(
+                "beside {} at line {}",
+                self.rules.signals[h.signal].id, h.line
+            ));
+        }
+
         let mut verdict = severity::escalated(&self.rules, rule, ctx, line, window, (start, end));
+        if let Some(j) = &value.jwt {
+            severity::expiry(j.expires, crate::clock::now(), &mut verdict);
+        }
         severity::lowered(rule, ctx, blob, &hit, &value.text, line, &mut verdict);
         public::apply(rule, &value.text, &mut verdict);
         reasons.append(&mut verdict.reasons);

@@ -16,6 +16,8 @@
 mod candidate;
 mod context;
 mod evidence;
+mod jwt;
+mod neighbours;
 mod placeholder;
 mod posture;
 mod prefilter;
@@ -30,6 +32,7 @@ use crate::finding::Finding;
 use crate::rules::{Analyzer, Rule, RuleSet};
 use context::Context;
 use evidence::finding_for;
+pub use neighbours::{Neighbour, Neighbours};
 use prefilter::{windows, Prefilter};
 use std::collections::HashSet;
 use surroundings::Surroundings;
@@ -42,10 +45,21 @@ pub struct Matcher {
 }
 
 /// What the source knows about a blob besides its bytes.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct BlobContext {
+#[derive(Clone, Copy, Default)]
+pub struct BlobContext<'a> {
     /// The blob lies inside a Salesforce DX project (an `sfdx-project.json` above it).
     pub salesforce_project: bool,
+    /// The files around it, for a file that holds only a secret.
+    pub neighbours: Option<&'a dyn Neighbours>,
+}
+
+impl std::fmt::Debug for BlobContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobContext")
+            .field("salesforce_project", &self.salesforce_project)
+            .field("neighbours", &self.neighbours.is_some())
+            .finish()
+    }
 }
 
 /// One blob's labels, as the matcher uses them.
@@ -55,6 +69,7 @@ struct Blob<'a> {
     kind: FileKind,
     project: bool,
     around: Surroundings,
+    neighbours: Option<&'a dyn Neighbours>,
 }
 
 /// One regex match: where its value and key are.
@@ -124,6 +139,24 @@ impl Matcher {
 
     /// [`Matcher::find`] with what the source knows about the blob.
     pub fn find_with(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
+        // a file that is one value (`secrets/sf_client_secret.txt`) reads as `name=value`
+        if let Some(key) = neighbours::lone_value_key(path, data) {
+            let value = data.trim_ascii();
+            let lead = data.len() - data.trim_ascii_start().len();
+            let text = [key.as_bytes(), b"=", value, b"\n"].concat();
+            let shift = key.len() + 1;
+            let mut found = self.find_in(&text, data, path, bctx);
+            for f in &mut found {
+                f.column = f.column.saturating_sub(shift).max(1);
+                f.offset = (f.offset + lead).saturating_sub(shift);
+            }
+            return found;
+        }
+        self.find_in(data, data, path, bctx)
+    }
+
+    /// Finds secrets in `data`, which is `original` or the `name=value` reading of it.
+    fn find_in(&self, data: &[u8], original: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
         if bctx.salesforce_project {
             if let Some(rule) = self.binary_rule(path) {
                 if crate::source::looks_binary(data) {
@@ -154,6 +187,9 @@ impl Matcher {
             kind: FileKind::of(path),
             project: bctx.salesforce_project,
             around: Surroundings::of(path, data),
+            neighbours: bctx
+                .neighbours
+                .filter(|_| neighbours::secrets_only(path, original)),
         };
         let mut ctx: Option<Context> = None;
         let mut candidates: Vec<Candidate> = Vec::new();
@@ -163,6 +199,9 @@ impl Matcher {
                 continue;
             }
             for (pi, pattern) in rule.patterns.iter().enumerate() {
+                if pattern.paths.as_ref().is_some_and(|g| !g.is_match(plain)) {
+                    continue;
+                }
                 // only the lines around the pattern's keywords: each is inside its match or
                 // within `pattern.lines` of it
                 let mut around: Vec<usize> = self.prefilter.pattern_literals[ri][pi]
@@ -221,15 +260,17 @@ impl Matcher {
                 .then(scoped(b).cmp(&scoped(a)))
         });
         let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
-        let mut cover: Option<(usize, usize)> = None; // (end, rule) of the widest-reaching kept span
+        // (start, end, rule) of the widest-reaching kept span
+        let mut cover: Option<(usize, usize, usize)> = None;
         for c in candidates {
-            if let Some((end, rule)) = cover {
-                if c.end <= end && rule != c.rule {
+            if let Some((start, end, rule)) = cover {
+                // inside another rule's finding, or a piece of a value found whole (split)
+                if c.end <= end && (rule != c.rule || start == c.start) {
                     continue;
                 }
             }
-            if cover.is_none_or(|(end, _)| c.end > end) {
-                cover = Some((c.end, c.rule));
+            if cover.is_none_or(|(_, end, _)| c.end > end) {
+                cover = Some((c.start, c.end, c.rule));
             }
             kept.push(c);
         }

@@ -34,8 +34,6 @@ const WORDS: &[&str] = &[
     "please",
     "fill_in",
     "fillme",
-    "<",
-    ">",
     "{{",
     "${",
     "…",
@@ -75,6 +73,15 @@ const EXACT: &[&str] = &[
 pub fn is_placeholder(value: &str, shape_from: Option<&str>) -> bool {
     let lower = value.to_ascii_lowercase();
     if EXACT.contains(&lower.as_str()) || WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // `<your-token>`, `pw<org>`: a bracketed name; a lone `<` is a password's punctuation
+    if let Some(open) = value.find('<') {
+        if value[open..].contains('>') || open == 0 {
+            return true;
+        }
+    }
+    if value.ends_with('>') {
         return true;
     }
     // `myClientSecret`, `my_secret`, `my-password`: a name for the value, not the value

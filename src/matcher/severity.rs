@@ -42,6 +42,24 @@ static DUMMY_SIBLING: LazyLock<Regex> = LazyLock::new(|| {
 /// Data Loader stores `sfdc.password` encrypted with the key file named beside it.
 const ENCRYPTED_BY_KEY_FILE: &[u8] = b"process.encryptionKeyFile";
 
+/// A token past its expiry no longer opens anything: low, and the rationale says since when.
+pub(super) fn expiry(expires: Option<i64>, now: i64, v: &mut Verdict) {
+    let Some(exp) = expires else {
+        v.reasons.push("it carries no expiry".into());
+        return;
+    };
+    let when = crate::clock::rfc3339(exp, 0);
+    if exp <= now {
+        v.severity = Severity::Low;
+        v.cvss = default_cvss(Severity::Low);
+        v.reasons.push(format!(
+            "it expired at {when}: revoke the session it came from all the same"
+        ));
+    } else {
+        v.reasons.push(format!("it is valid until {when}"));
+    }
+}
+
 /// The rule's severity for a value at `line`, raised by its escalations within `reach`.
 pub(super) fn escalated(
     rules: &RuleSet,

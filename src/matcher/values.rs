@@ -4,6 +4,7 @@
 //! context is looked at. Decodes what the rule says to decode.
 
 use super::context::Context;
+use super::jwt::{self, Jwt};
 use super::placeholder::{is_placeholder, keyboard_mash, looks_like_expression};
 use super::public::spelled_example;
 use super::shape;
@@ -17,11 +18,19 @@ use base64::Engine;
 const BEFORE_LOOKBACK: usize = 64;
 /// Lines above a value searched for the section it sits in.
 const SECTION_LOOKBACK: usize = 60;
+/// Most string literals a split value is joined from.
+const MAX_PIECES: usize = 16;
+/// Longest quoted value read to its closing quote.
+const MAX_QUOTED: usize = 256;
 
 /// A value that passed the checks.
 pub(super) struct Value {
-    /// The value as reported (percent-decoded where it was encoded).
+    /// The value as reported (joined from its pieces, percent-decoded where it was encoded).
     pub(super) text: String,
+    /// Where the value ends in the blob (past its last piece when it was split).
+    pub(super) end: usize,
+    /// For a JSON Web Token: what its claims say.
+    pub(super) jwt: Option<Jwt>,
     /// For `Authorization: Basic`: the consumer key it decodes to.
     pub(super) decoded_key: Option<String>,
     /// The line the value starts on.
@@ -39,13 +48,52 @@ pub(super) fn check(
     hit: &Hit,
 ) -> Option<Value> {
     let data = ctx.data;
-    let (start, end) = hit.span;
-    let raw = String::from_utf8_lossy(&data[start..end]).into_owned();
+    let (start, mut end) = hit.span;
+    // a form body percent-encoded whole: `client_secret%3D...%26grant_type%3D...`
+    if let Some(cut) = memchr::memmem::find(&data[start..end].to_ascii_lowercase(), b"%26") {
+        end = start + cut;
+    }
+    let quote = data
+        .get(start.wrapping_sub(1))
+        .copied()
+        .filter(|c| matches!(c, b'"' | b'\'' | b'`'));
+    // a person's quoted value runs to its closing quote: a password may hold `;`, `<`, `&`
+    if let (true, Some(q)) = (pattern.human, quote) {
+        end = closing_quote(data, start, end, q);
+    }
+    // a value split over string literals (`"5Aep861..." + "..."`) is read whole
+    let (bytes, end, pieces) = match quote {
+        Some(q) => join_pieces(data, start, end, q),
+        None => (data[start..end].to_vec(), end, 0),
+    };
+    if let Some(whole) = &pattern.joined {
+        if pieces == 0 || !whole.is_match(&bytes) {
+            return None;
+        }
+    }
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
     // form bodies and query strings carry values percent-encoded (`%2B`, `%40`)
     let value = percent_decode(&raw).unwrap_or(raw);
+    let value = match pattern.decode {
+        Some(Decode::EscapedLines) => value.replace("\\r", "").replace("\\n", "\n"),
+        _ => value,
+    };
+    // a key body indented in a heredoc or a YAML block: the same key as unindented
+    let value = if value.contains('\n') {
+        value.lines().map(str::trim).collect::<Vec<_>>().join("\n")
+    } else {
+        value
+    };
+    if value.chars().count() < pattern.min_len {
+        return None;
+    }
     let decoded_key = match pattern.decode {
         Some(Decode::BasicAuth) => Some(basic_auth_key(&value, rule)?),
-        None => None,
+        _ => None,
+    };
+    let jwt = match pattern.decode {
+        Some(Decode::Jwt) => Some(jwt::salesforce_claims(&value)?),
+        _ => None,
     };
     let key = hit.key.as_ref().map(|(k, _)| k.as_str());
     if let (Some(re), Some(k)) = (&pattern.reject_key, key) {
@@ -59,7 +107,8 @@ pub(super) fn check(
         let from = hit
             .match_start
             .saturating_sub(BEFORE_LOOKBACK)
-            .max(line_range.start);
+            .max(line_range.start)
+            .min(hit.match_start);
         if re.is_match(&data[from..hit.match_start]) {
             return None;
         }
@@ -70,15 +119,19 @@ pub(super) fn check(
         }
     }
     // a value ending in ':' is the next key (`[:password], security_token:`), not a value
+    // a token's claims, not its base64 text, say whether it is real
+    let shaped = jwt.is_none();
     if value.ends_with(':')
-        || (is_placeholder(&value, rule.placeholder_from.as_deref()) && !spelled_example(&value))
-        || keyboard_mash(&value)
+        || (shaped
+            && is_placeholder(&value, rule.placeholder_from.as_deref())
+            && !spelled_example(&value))
+        || (shaped && keyboard_mash(&value))
     {
         return None;
     }
     let before = data.get(start.wrapping_sub(1)).copied();
     let after = &data[end..line_range.end.max(end)];
-    let quoted = matches!(before, Some(b'"' | b'\'' | b'`'));
+    let quoted = quote.is_some();
     if pattern.expression_check && blob.kind == FileKind::Code {
         let opened = quoted || before == Some(b'>');
         if !opened && looks_like_expression(&value, after.first().copied()) {
@@ -123,6 +176,8 @@ pub(super) fn check(
     }
     Some(Value {
         text: value,
+        end,
+        jwt,
         decoded_key,
         line,
         minified,
@@ -191,6 +246,66 @@ fn enclosing_sections(ctx: &Context, line: usize) -> Vec<String> {
         }
     }
     out
+}
+
+/// Where a quoted value that the pattern cut short really ends: at its closing quote `q` on
+/// the same line, with no space, escape or line break before it; `end` when there is none.
+fn closing_quote(data: &[u8], start: usize, end: usize, q: u8) -> usize {
+    let limit = data.len().min(start + MAX_QUOTED);
+    let mut i = end;
+    while i < limit {
+        match data[i] {
+            c if c == q => return i,
+            c if c.is_ascii_whitespace() || c == b'\\' => return end,
+            _ => i += 1,
+        }
+    }
+    end
+}
+
+/// Joins a quoted value with the string literals that continue it: `"a" + "b"` (Java, JS),
+/// `"a" "b"` (C), `("a"\n "b")` (Python), `'a' . 'b'` (PHP), `"a" & "b"` (VB), `'a' || 'b'`
+/// (SQL). Returns the joined bytes, where the last piece ends, and how many were joined.
+fn join_pieces(data: &[u8], start: usize, mut end: usize, q: u8) -> (Vec<u8>, usize, usize) {
+    let mut out = data[start..end].to_vec();
+    let mut pieces = 0;
+    while pieces < MAX_PIECES && data.get(end) == Some(&q) {
+        let mut i = end + 1;
+        let (mut breaks, mut ops) = (0, 0);
+        loop {
+            match data.get(i) {
+                Some(b' ' | b'\t' | b'\r') => i += 1,
+                Some(b'\n') if breaks < 2 => {
+                    breaks += 1;
+                    i += 1;
+                }
+                Some(b'+' | b'.' | b'&' | b'|' | b'\\') if ops < 2 => {
+                    ops += 1;
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        if data.get(i) != Some(&q) {
+            break;
+        }
+        let body = i + 1;
+        let mut j = body;
+        while j < data.len() && data[j] != q && !data[j].is_ascii_whitespace() && data[j] != b'\\' {
+            j += 1;
+        }
+        // `"value"\n"next_key": ...` is the next entry of a map, not a continuation
+        let next = data[(j + 1).min(data.len())..]
+            .iter()
+            .find(|c| **c != b' ' && **c != b'\t');
+        if data.get(j) != Some(&q) || j == body || next == Some(&b':') {
+            break;
+        }
+        out.extend_from_slice(&data[body..j]);
+        end = j;
+        pieces += 1;
+    }
+    (out, end, pieces)
 }
 
 /// Decodes `%XX` escapes when the value has any and all are well formed; `None` otherwise.

@@ -1,5 +1,5 @@
-//! The default format, for people: a block per finding with the redacted secret, why it has
-//! its severity, the evidence and what to do. Colour only when asked for by `config`.
+//! The default format, for people: a block per secret (with every other place it was found
+//! at) with the redacted secret, why it has its severity, the evidence and what to do. Colour only when asked for by `config`.
 
 use super::{Printer, Report};
 use crate::finding::Severity;
@@ -34,7 +34,8 @@ fn severity_colour(sev: Severity) -> &'static str {
 
 impl Printer for Human {
     fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        for f in report.findings {
+        for secret in super::secrets::group(report.findings) {
+            let f = secret.primary;
             let sev = format!("{:<8}", f.severity.as_str().to_uppercase());
             writeln!(
                 out,
@@ -43,7 +44,17 @@ impl Printer for Human {
                 f.rule,
                 self.paint("1", &format!("{}:{}:{}", f.path, f.line, f.column)),
             )?;
-            if let Some(c) = &f.commit {
+            for other in secret.locations.iter().skip(1) {
+                let commit = other.commit.as_ref().map_or(String::new(), |c| {
+                    format!(" (commit {})", c.id.get(..12).unwrap_or(&c.id))
+                });
+                writeln!(
+                    out,
+                    "  also at:  {}:{}:{}{commit}",
+                    other.path, other.line, other.column
+                )?;
+            }
+            if let Some(c) = secret.introduced() {
                 writeln!(
                     out,
                     "  commit:   {} {} <{}> {} {}",

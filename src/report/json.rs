@@ -1,6 +1,7 @@
-//! `--format json`: one document, `{"version": 1, "findings": [...], "stats": {...}}`.
+//! `--format json`: one document, `{"version": 1, "findings": [...], "stats": {...}}`, one
+//! finding per secret with every location it was found at.
 
-use super::{FindingView, Printer, Report};
+use super::{secrets, FindingView, Printer, Report};
 use crate::scan::Stats;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -20,10 +21,9 @@ impl Printer for Json {
     fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let doc = Document {
             version: 1,
-            findings: report
-                .findings
+            findings: secrets::group(report.findings)
                 .iter()
-                .map(|f| FindingView::new(f, report.show_secrets))
+                .map(|s| FindingView::of_secret(s, report.show_secrets))
                 .collect(),
             stats: report.stats,
         };

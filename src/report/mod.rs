@@ -5,6 +5,7 @@ pub mod human;
 pub mod json;
 pub mod jsonl;
 pub mod sarif;
+pub mod secrets;
 
 use crate::cli::Format;
 use crate::finding::{Evidence, Finding, Severity};
@@ -67,8 +68,10 @@ pub struct FindingView<'a> {
     pub secret: String,
     /// CVSS-like score in context.
     pub cvss: f32,
-    /// Stable fingerprint.
+    /// Stable fingerprint of this location.
     pub fingerprint: &'a str,
+    /// The same for one secret at every path (rule + hash of the value).
+    pub secret_id: String,
     /// What was found.
     pub message: &'a str,
     /// Why this severity.
@@ -94,6 +97,54 @@ pub struct FindingView<'a> {
     /// Live verification, with `--verify`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<&'a crate::finding::Verification>,
+    /// Grouped reports: every location of this secret, this one first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<LocationView<'a>>>,
+}
+
+/// One place a secret was found at, as serialised in a grouped report.
+#[derive(Debug, Serialize)]
+pub struct LocationView<'a> {
+    /// Path.
+    pub path: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Severity at this place.
+    pub severity: Severity,
+    /// CVSS-like score at this place.
+    pub cvss: f32,
+    /// This location's fingerprint (what baselines and SARIF use).
+    pub fingerprint: &'a str,
+    /// History scans: the commit that introduced it at this path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<&'a str>,
+    /// History scans: newest commit carrying it at this path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<&'a str>,
+    /// History scans: how many commits carry it at this path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<u64>,
+    /// Hidden here (only listed with --show-suppressed).
+    pub suppressed: bool,
+}
+
+impl<'a> LocationView<'a> {
+    fn new(f: &'a Finding) -> LocationView<'a> {
+        LocationView {
+            path: &f.path,
+            line: f.line,
+            column: f.column,
+            severity: f.severity,
+            cvss: (f.cvss * 10.0).round() / 10.0,
+            fingerprint: &f.fingerprint,
+            commit: f.commit.as_ref().map(|c| c.id.as_str()),
+            last_seen: f.last_seen.as_deref(),
+            occurrences: f.occurrences,
+            suppressed: f.is_suppressed(),
+        }
+    }
 }
 
 /// Evidence as serialised.
@@ -120,6 +171,7 @@ impl<'a> FindingView<'a> {
             secret: f.shown_secret(show_secrets),
             cvss: (f.cvss * 10.0).round() / 10.0,
             fingerprint: &f.fingerprint,
+            secret_id: crate::finding::secret_id(&f.rule, &f.secret),
             message: &f.message,
             rationale: &f.rationale,
             evidence: f
@@ -138,7 +190,24 @@ impl<'a> FindingView<'a> {
             last_seen: f.last_seen.as_deref(),
             occurrences: f.occurrences,
             verification: f.verification.as_ref(),
+            locations: None,
         }
+    }
+
+    /// The view of one secret: its primary location's finding, named by the commit that
+    /// first added it anywhere, with every location listed.
+    pub fn of_secret(s: &secrets::Secret<'a>, show_secrets: bool) -> FindingView<'a> {
+        let mut v = FindingView::new(s.primary, show_secrets);
+        if let Some(c) = s.introduced() {
+            v.commit = Some(c);
+            v.first_seen = s
+                .locations
+                .iter()
+                .find(|f| f.commit.as_ref().is_some_and(|fc| fc.id == c.id))
+                .and_then(|f| f.first_seen.as_deref());
+        }
+        v.locations = Some(s.locations.iter().map(|f| LocationView::new(f)).collect());
+        v
     }
 }
 
@@ -160,6 +229,15 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
         "sfleaks: {total} finding{}",
         if total == 1 { "" } else { "s" }
     );
+    let shown: Vec<Finding> = findings
+        .iter()
+        .filter(|f| !f.is_suppressed())
+        .cloned()
+        .collect();
+    let distinct = secrets::group(&shown).len();
+    if distinct < total {
+        s.push_str(&format!(" of {distinct} secrets"));
+    }
     if !counts.is_empty() {
         s.push_str(&format!(" ({})", counts.join(", ")));
     }

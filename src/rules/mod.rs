@@ -165,6 +165,14 @@ struct RawPattern {
     #[serde(default)]
     or_project: bool,
     #[serde(default)]
+    also_requires: Vec<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    min_len: Option<usize>,
+    #[serde(default)]
+    joined: Option<String>,
+    #[serde(default)]
     lines: Option<[usize; 2]>,
     #[serde(default)]
     keywords: Option<Vec<String>>,
@@ -265,6 +273,16 @@ pub struct Pattern {
     pub decode: Option<Decode>,
     /// A blob inside a Salesforce DX project satisfies the requirement by itself.
     pub or_project: bool,
+    /// Indices into [`RuleSet::signals`]: one of these must be near as well (a bare `token`
+    /// counts only beside a password).
+    pub also_requires: Vec<usize>,
+    /// Only files whose path matches (prose patterns read documents, not code).
+    pub paths: Option<globset::GlobSet>,
+    /// The shortest value reported, after a quoted value is read to its closing quote.
+    pub min_len: usize,
+    /// The pattern matches the first piece of a value split over string literals: it is
+    /// reported only when pieces were joined and the joined value matches this.
+    pub joined: Option<Regex>,
     /// Lines before and after a keyword hit that the pattern is searched in: the keyword is
     /// inside every match or this close to it (the matcher never scans whole files).
     pub lines: [usize; 2],
@@ -281,6 +299,11 @@ pub enum Decode {
     /// `Authorization: Basic base64(key:secret)`: the value must decode to a consumer key and
     /// a secret; the key ties it to Salesforce.
     BasicAuth,
+    /// A JSON Web Token: Salesforce issued it when its header or issuer says so; its expiry
+    /// sets the severity.
+    Jwt,
+    /// A PEM body written with escaped line breaks (`\\n` in JSON): unescaped before use.
+    EscapedLines,
 }
 
 /// What a test file does to a rule's finding: test context lowers a borderline value and
@@ -579,9 +602,19 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             decode: match p.decode.as_deref() {
                 None => None,
                 Some("basic-auth") => Some(Decode::BasicAuth),
+                Some("jwt") => Some(Decode::Jwt),
+                Some("escaped-lines") => Some(Decode::EscapedLines),
                 Some(other) => return Err(bad(format!("unknown decode '{other}'"))),
             },
             or_project: p.or_project,
+            also_requires: p
+                .also_requires
+                .iter()
+                .map(|s| signal_index(s))
+                .collect::<Result<_, _>>()?,
+            paths: globs("pattern paths", &p.paths)?,
+            min_len: p.min_len.unwrap_or(0),
+            joined: optional_regex("joined", &p.joined)?,
             lines: p.lines.unwrap_or(DEFAULT_PATTERN_LINES),
             keywords: match &p.keywords {
                 None => r.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),

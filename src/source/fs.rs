@@ -103,6 +103,7 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
                 std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
             let ctx = BlobContext {
                 salesforce_project: abs.parent().is_some_and(|d| projects.contains(d)),
+                neighbours: Some(&super::neighbours::OnDisk),
             };
             read_file(entry.path(), &path, max, &mut buf, sink, ctx);
             WalkState::Continue

@@ -699,8 +699,9 @@ pub fn commit_info(repo: &Repository, oid: Oid) -> Option<crate::finding::Commit
         id: oid.to_string(),
         author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-        date: rfc3339(when.seconds(), when.offset_minutes()),
+        date: crate::clock::rfc3339(when.seconds(), when.offset_minutes()),
         summary: String::from_utf8_lossy(c.summary_bytes().unwrap_or_default()).into_owned(),
+        time: when.seconds(),
     })
 }
 
@@ -738,33 +739,6 @@ pub fn remote_uri(url: &str) -> Option<String> {
         return None;
     }
     Some(format!("{scheme}://{host}/{path}"))
-}
-
-/// Formats a git timestamp as RFC 3339 in the author's own offset.
-pub fn rfc3339(secs: i64, offset_minutes: i32) -> String {
-    let local = secs + i64::from(offset_minutes) * 60;
-    let days = local.div_euclid(86_400);
-    let rem = local.rem_euclid(86_400);
-    // civil-from-days (Howard Hinnant's algorithm)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let sign = if offset_minutes < 0 { '-' } else { '+' };
-    let off = offset_minutes.unsigned_abs();
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        off / 60,
-        off % 60
-    )
 }
 
 #[cfg(test)]
@@ -834,13 +808,5 @@ mod tests {
         );
         assert_eq!(remote_uri("/srv/git/app.git"), None);
         assert_eq!(remote_uri("file:///srv/git/app.git"), None);
-    }
-
-    #[test]
-    fn rfc3339_formats_with_offset() {
-        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00+00:00");
-        assert_eq!(rfc3339(1_700_000_000, 60), "2023-11-14T23:13:20+01:00");
-        assert_eq!(rfc3339(951_782_400, -300), "2000-02-28T19:00:00-05:00");
-        assert_eq!(rfc3339(1_709_208_000, 0), "2024-02-29T12:00:00+00:00");
     }
 }

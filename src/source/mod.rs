@@ -5,6 +5,7 @@ pub mod fs;
 pub mod git;
 pub mod gitobj;
 pub mod loose;
+pub mod neighbours;
 pub mod odbview;
 pub mod pathname;
 pub mod stdin;

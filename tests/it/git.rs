@@ -6,32 +6,33 @@ use std::path::Path;
 use std::process::Command as Proc;
 
 /// A repository in a temp dir; every git call is isolated from the user's config.
-struct Repo {
+/// A real git repository in a temp dir.
+pub(super) struct Repo {
     tree: Tree,
 }
 
 impl Repo {
-    fn new() -> Repo {
+    pub(super) fn new() -> Repo {
         let repo = Repo { tree: Tree::new() };
         repo.git(&["init", "-q", "-b", "main"]);
         repo
     }
 
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         self.tree.path()
     }
 
-    fn git(&self, args: &[&str]) -> String {
+    pub(super) fn git(&self, args: &[&str]) -> String {
         git_in(self.path(), args)
     }
 
-    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Repo {
+    pub(super) fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Repo {
         self.tree.write(rel, text);
         self
     }
 
     /// Stages everything and commits as `author` at `date` (ISO 8601).
-    fn commit(&self, msg: &str, author: &str, date: &str) -> String {
+    pub(super) fn commit(&self, msg: &str, author: &str, date: &str) -> String {
         self.git(&["add", "-A"]);
         let out = isolated_git(self.path())
             .env("GIT_AUTHOR_NAME", author)

@@ -3,6 +3,7 @@ mod cli;
 mod git;
 mod languages;
 mod precision;
+mod recall;
 mod robust;
 mod rules;
 mod salesforce;

@@ -83,10 +83,65 @@ pub struct Run {
 }
 
 impl Run {
+    /// The JSON report with one finding per location (the report groups a secret's
+    /// locations; most tests check places): each location becomes a copy of its finding.
     pub fn json(&self) -> Value {
+        let mut doc = self.grouped();
+        if let Some(list) = doc["findings"].as_array() {
+            let mut flat: Vec<Value> = list.iter().flat_map(per_location).collect();
+            let key = |f: &Value| {
+                (
+                    f["path"].as_str().unwrap_or_default().to_string(),
+                    f["line"].as_u64(),
+                    f["column"].as_u64(),
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    f["fingerprint"].as_str().unwrap_or_default().to_string(),
+                )
+            };
+            flat.sort_by_key(key);
+            doc["findings"] = Value::Array(flat);
+        }
+        doc
+    }
+
+    /// The JSON report as printed: one finding per secret, with its `locations`.
+    pub fn grouped(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
+}
+
+/// One copy of a grouped finding per location, with that location's place and fingerprint.
+fn per_location(f: &Value) -> Vec<Value> {
+    let Some(locations) = f["locations"].as_array() else {
+        return vec![f.clone()];
+    };
+    locations
+        .iter()
+        .map(|l| {
+            let mut one = f.clone();
+            for key in [
+                "path",
+                "line",
+                "column",
+                "severity",
+                "cvss",
+                "fingerprint",
+                "suppressed",
+            ] {
+                one[key] = l[key].clone();
+            }
+            if let Some(id) = l["commit"].as_str() {
+                if one["commit"]["id"].as_str() != Some(id) {
+                    one["commit"]["id"] = Value::String(id.to_string());
+                }
+            }
+            if let Some(obj) = one.as_object_mut() {
+                obj.remove("locations");
+            }
+            one
+        })
+        .collect()
 }
 
 /// Runs the binary with `args` in `dir` and captures everything.

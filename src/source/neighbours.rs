@@ -1,0 +1,241 @@
+//! The files around a blob, for the matcher's neighbour context: the other files in its folder
+//! and the CI and compose configs above it that name its path. On disk they are read from the
+//! folder; in git, from the tree the scan starts at (HEAD).
+
+use crate::matcher::{Neighbour, Neighbours};
+use std::path::{Path, PathBuf};
+
+/// Configs that use a file by its path: CI pipelines and compose files.
+const REFERRERS: &[&str] = &[
+    ".travis.yml",
+    ".gitlab-ci.yml",
+    "azure-pipelines.yml",
+    "bitbucket-pipelines.yml",
+    "Jenkinsfile",
+    ".circleci/config.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+    "cloudbuild.yaml",
+];
+/// The folder GitHub Actions workflows live in.
+const WORKFLOWS: &str = ".github/workflows";
+/// Largest neighbour read.
+const MAX_BYTES: u64 = 256 * 1024;
+/// Most sibling files read.
+const MAX_SIBLINGS: usize = 64;
+/// Folders above the blob searched for configs that name it.
+const MAX_UP: usize = 6;
+
+/// Neighbours of files on disk.
+#[derive(Debug, Default)]
+pub struct OnDisk;
+
+impl Neighbours for OnDisk {
+    fn around(&self, path: &str) -> Vec<Neighbour> {
+        let file = Path::new(path);
+        let Some(dir) = file.parent() else {
+            return Vec::new();
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let mut out = Vec::new();
+        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| p.file_name() != file.file_name())
+            .collect();
+        names.sort();
+        for p in names.into_iter().take(MAX_SIBLINGS) {
+            if let Some(bytes) = read_small(&p) {
+                out.push(Neighbour {
+                    path: super::pathname::of_path(&p),
+                    bytes,
+                    uses_it: false,
+                });
+            }
+        }
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        for (up, shown) in folders_above(file).into_iter().take(MAX_UP) {
+            let Ok(rel) = abs.strip_prefix(&up) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let mut configs: Vec<PathBuf> = REFERRERS.iter().map(PathBuf::from).collect();
+            let mut flows: Vec<PathBuf> = std::fs::read_dir(up.join(WORKFLOWS))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().map(|n| Path::new(WORKFLOWS).join(n)))
+                .collect();
+            flows.sort();
+            configs.extend(flows);
+            for c in configs {
+                if let Some(bytes) = read_small(&up.join(&c)).filter(|b| mentions(b, &rel)) {
+                    out.push(Neighbour {
+                        path: super::pathname::of_path(&shown.join(&c)),
+                        bytes,
+                        uses_it: true,
+                    });
+                }
+            }
+            if up.join(".git").exists() {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// The folders above `file`, nearest first: each as (the path to read it by, as shown). A
+/// relative path climbs its own folders, then the working directory's, shown absolute.
+fn folders_above(file: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let mut out: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut relative = file.is_relative();
+    for (a, r) in abs.ancestors().skip(1).zip(
+        file.ancestors()
+            .skip(1)
+            .map(Some)
+            .chain(std::iter::repeat(None)),
+    ) {
+        let shown = match r {
+            Some(r) if relative && !r.as_os_str().is_empty() && r != Path::new(".") => {
+                r.to_path_buf()
+            }
+            Some(_) if relative => {
+                relative = false;
+                PathBuf::from(".")
+            }
+            _ => a.to_path_buf(),
+        };
+        // compare by the absolute folder, show by the path the user gave
+        out.push((a.to_path_buf(), shown));
+    }
+    out
+}
+
+/// A small text file's bytes; `None` for a large, binary or unreadable one.
+fn read_small(p: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(p).ok()?;
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(p).ok()?;
+    (!super::looks_binary(&bytes)).then_some(bytes)
+}
+
+/// The config names the file by its path from the config's folder (`assets/server.key`).
+fn mentions(bytes: &[u8], rel: &str) -> bool {
+    memchr::memmem::find(bytes, rel.as_bytes()).is_some()
+}
+
+/// Neighbours of blobs in a git repository, from one tree (the commit the scan starts at).
+pub struct InTree {
+    repo: PathBuf,
+    tree: git2::Oid,
+}
+
+impl InTree {
+    /// Neighbours from `tree` of the repository at `repo` (its git directory).
+    pub fn new(repo: PathBuf, tree: git2::Oid) -> InTree {
+        InTree { repo, tree }
+    }
+}
+
+impl Neighbours for InTree {
+    fn around(&self, path: &str) -> Vec<Neighbour> {
+        let Ok(repo) = git2::Repository::open(&self.repo) else {
+            return Vec::new();
+        };
+        let Ok(root) = repo.find_tree(self.tree) else {
+            return Vec::new();
+        };
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let mut out = Vec::new();
+        if let Some(folder) = subtree(&repo, &root, dir) {
+            for entry in folder.iter().take(MAX_SIBLINGS) {
+                let Some(n) = entry.name() else { continue };
+                if n == name || entry.kind() != Some(git2::ObjectType::Blob) {
+                    continue;
+                }
+                if let Some(bytes) = blob(&repo, entry.id()) {
+                    out.push(Neighbour {
+                        path: join(dir, n),
+                        bytes,
+                        uses_it: false,
+                    });
+                }
+            }
+        }
+        // each folder above, the deepest first: its configs that name the path from there
+        let parts: Vec<&str> = if dir.is_empty() {
+            Vec::new()
+        } else {
+            dir.split('/').collect()
+        };
+        for depth in (0..=parts.len()).rev().take(MAX_UP) {
+            let up = parts[..depth].join("/");
+            let rel = &path[if up.is_empty() { 0 } else { up.len() + 1 }..];
+            let Some(folder) = subtree(&repo, &root, &up) else {
+                continue;
+            };
+            let mut configs: Vec<String> = REFERRERS.iter().map(|r| r.to_string()).collect();
+            if let Some(flows) = subtree(&repo, &folder, WORKFLOWS) {
+                configs.extend(
+                    flows
+                        .iter()
+                        .filter_map(|e| e.name().map(|n| format!("{WORKFLOWS}/{n}"))),
+                );
+            }
+            for c in configs {
+                let Ok(entry) = folder.get_path(Path::new(&c)) else {
+                    continue;
+                };
+                if let Some(bytes) = blob(&repo, entry.id()).filter(|b| mentions(b, rel)) {
+                    out.push(Neighbour {
+                        path: join(&up, &c),
+                        bytes,
+                        uses_it: true,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The tree at `dir` under `root` (`root` itself for "").
+fn subtree<'r>(
+    repo: &'r git2::Repository,
+    root: &git2::Tree<'r>,
+    dir: &str,
+) -> Option<git2::Tree<'r>> {
+    if dir.is_empty() {
+        return Some(root.clone());
+    }
+    let entry = root.get_path(Path::new(dir)).ok()?;
+    repo.find_tree(entry.id()).ok()
+}
+
+/// A small text blob's bytes.
+fn blob(repo: &git2::Repository, id: git2::Oid) -> Option<Vec<u8>> {
+    let b = repo.find_blob(id).ok()?;
+    let bytes = b.content();
+    (bytes.len() as u64 <= MAX_BYTES && !super::looks_binary(bytes)).then(|| bytes.to_vec())
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
