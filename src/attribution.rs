@@ -124,28 +124,9 @@ mod tests {
     use git2::Oid;
 
     fn finding(secret: &str) -> Finding {
-        Finding {
-            rule: "r".into(),
-            severity: Severity::High,
-            path: "a".into(),
-            line: 1,
-            column: 1,
-            offset: 0,
-            commit: None,
-            secret: secret.into(),
-            sensitive: true,
-            cvss: 7.5,
-            fingerprint: String::new(),
-            message: String::new(),
-            rationale: String::new(),
-            evidence: vec![],
-            remediation: String::new(),
-            suppressed: None,
-            first_seen: None,
-            last_seen: None,
-            occurrences: None,
-            verification: None,
-        }
+        let mut f = Finding::example("r", "a", secret, Severity::High);
+        f.fingerprint = String::new();
+        f
     }
 
     fn history(commits: &[(Option<u32>, Vec<Change>)]) -> History {

@@ -194,6 +194,33 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A bare finding for unit tests: `rule` found `secret` at line 1 of `path`.
+    #[cfg(test)]
+    pub fn example(rule: &str, path: &str, secret: &str, severity: Severity) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity,
+            path: path.into(),
+            line: 1,
+            column: 1,
+            offset: 0,
+            commit: None,
+            secret: secret.into(),
+            sensitive: true,
+            cvss: 7.5,
+            fingerprint: fingerprint(rule, path, secret),
+            message: String::new(),
+            rationale: String::new(),
+            evidence: vec![],
+            remediation: String::new(),
+            suppressed: None,
+            first_seen: None,
+            last_seen: None,
+            occurrences: None,
+            verification: None,
+        }
+    }
+
     /// True when something hides this finding from the report.
     pub fn is_suppressed(&self) -> bool {
         self.suppressed.is_some()

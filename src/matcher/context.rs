@@ -27,15 +27,17 @@ pub(super) struct SignalHit {
     pub(super) line: usize,
 }
 
-/// The lazily built view of a blob that has at least one candidate. Signals are searched
-/// only in the byte range candidates need (the lines within reach of them in code, the whole
-/// file in config files), growing as candidates further away come up.
+/// The lazily built view of a blob that has at least one candidate. Each signal is searched
+/// only when a check asks for it, and only in the byte range candidates need (the lines within
+/// reach of them in code, the whole file in config files), growing as candidates further away
+/// come up: most candidates are settled by the first signal asked for.
 pub(super) struct Context<'a> {
     pub(super) data: &'a [u8],
     pub(super) lines: LineIndex,
     signals: &'a [Signal],
     hits: RefCell<Vec<SignalHit>>,
-    covered: Cell<Option<(usize, usize)>>,
+    /// Per signal, the byte range searched so far.
+    covered: Vec<Cell<Option<(usize, usize)>>>,
 }
 
 impl<'a> Context<'a> {
@@ -45,12 +47,12 @@ impl<'a> Context<'a> {
             lines: LineIndex::new(data),
             signals: &rules.signals,
             hits: RefCell::new(Vec::new()),
-            covered: Cell::new(None),
+            covered: vec![Cell::new(None); rules.signals.len()],
         }
     }
 
-    /// Makes sure signals are known within `reach` of the value at `secret` on `line`.
-    fn ensure(&self, line: usize, reach: Reach, secret: (usize, usize)) {
+    /// Makes sure `signal` is known within `reach` of the value at `secret` on `line`.
+    fn ensure(&self, signal: usize, line: usize, reach: Reach, secret: (usize, usize)) {
         let (first, last) = match reach {
             Reach::Whole => (1, self.lines.len()),
             Reach::Lines(r) => (
@@ -67,7 +69,8 @@ impl<'a> Context<'a> {
         let end = self.lines.line_range(self.data, last).end;
         // take the line ending too, so `\b` and `$` see the same as in the whole file
         let end = (end + 2).min(self.data.len());
-        let parts: Vec<(usize, usize)> = match self.covered.get() {
+        let covered = &self.covered[signal];
+        let parts: Vec<(usize, usize)> = match covered.get() {
             None => vec![(start, end)],
             Some((cs, ce)) if start >= cs && end <= ce => return,
             Some((cs, ce)) => {
@@ -78,14 +81,15 @@ impl<'a> Context<'a> {
                 if end > ce {
                     parts.push((ce, end));
                 }
-                self.covered.set(Some((start.min(cs), end.max(ce))));
                 parts
             }
         };
-        if self.covered.get().is_none() {
-            self.covered.set(Some((start, end)));
-        }
+        covered.set(Some(match covered.get() {
+            None => (start, end),
+            Some((cs, ce)) => (start.min(cs), end.max(ce)),
+        }));
         let mut hits = self.hits.borrow_mut();
+        let regex = &self.signals[signal].regex;
         for (part_start, to) in parts {
             // start at a line boundary so anchors and `\b` behave as in the whole file; hits in
             // the part of that line already covered are known
@@ -93,19 +97,17 @@ impl<'a> Context<'a> {
                 .lines
                 .line_range(self.data, self.lines.line_of(part_start))
                 .start;
-            for (i, signal) in self.signals.iter().enumerate() {
-                for m in signal.regex.find_iter(&self.data[from..to]) {
-                    let (s, e) = (from + m.start(), from + m.end());
-                    let known =
-                        s < part_start && hits.iter().any(|h| h.signal == i && h.start == s);
-                    if !known {
-                        hits.push(SignalHit {
-                            signal: i,
-                            start: s,
-                            end: e,
-                            line: self.lines.line_of(s),
-                        });
-                    }
+            for m in regex.find_iter(&self.data[from..to]) {
+                let (s, e) = (from + m.start(), from + m.end());
+                let known =
+                    s < part_start && hits.iter().any(|h| h.signal == signal && h.start == s);
+                if !known {
+                    hits.push(SignalHit {
+                        signal,
+                        start: s,
+                        end: e,
+                        line: self.lines.line_of(s),
+                    });
                 }
             }
         }
@@ -120,7 +122,9 @@ impl<'a> Context<'a> {
         reach: Reach,
         secret: (usize, usize),
     ) -> Option<SignalHit> {
-        self.ensure(line, reach, secret);
+        for &signal in signals {
+            self.ensure(signal, line, reach, secret);
+        }
         let gap = |h: &SignalHit| {
             if h.end <= secret.0 {
                 secret.0 - h.end

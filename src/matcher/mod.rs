@@ -177,8 +177,14 @@ impl Matcher {
                 }
             }
         }
+        // the path split once for every glob that scopes a rule or a pattern
+        let candidate = globset::Candidate::new(plain);
         for (ri, rule) in self.rules.rules.iter().enumerate() {
-            if rule.paths.as_ref().is_some_and(|g| !g.is_match(plain)) {
+            if rule
+                .paths
+                .as_ref()
+                .is_some_and(|g| !g.is_match_candidate(&candidate))
+            {
                 on[ri] = false;
             }
         }
@@ -194,22 +200,41 @@ impl Matcher {
         let mut ctx: Option<Context> = None;
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut seen: HashSet<(usize, usize, usize)> = HashSet::new();
+        type Windows<'l> = (&'l Vec<usize>, [usize; 2], Vec<std::ops::Range<usize>>);
+        let mut shared: Vec<Windows> = Vec::new();
         for (ri, rule) in self.rules.rules.iter().enumerate() {
             if !on[ri] {
                 continue;
             }
             for (pi, pattern) in rule.patterns.iter().enumerate() {
-                if pattern.paths.as_ref().is_some_and(|g| !g.is_match(plain)) {
+                if pattern
+                    .paths
+                    .as_ref()
+                    .is_some_and(|g| !g.is_match_candidate(&candidate))
+                {
                     continue;
                 }
                 // only the lines around the pattern's keywords: each is inside its match or
-                // within `pattern.lines` of it
-                let mut around: Vec<usize> = self.prefilter.pattern_literals[ri][pi]
+                // within `pattern.lines` of it; patterns with the same keywords and reach
+                // (most of a rule's) share them
+                let literals = &self.prefilter.pattern_literals[ri][pi];
+                let at = match shared
                     .iter()
-                    .flat_map(|&li| hits[li].iter().copied())
-                    .collect();
-                around.sort_unstable();
-                for window in windows(data, &around, pattern.lines) {
+                    .position(|(l, n, _)| *l == literals && *n == pattern.lines)
+                {
+                    Some(at) => at,
+                    None => {
+                        let mut around: Vec<usize> = literals
+                            .iter()
+                            .flat_map(|&li| hits[li].iter().copied())
+                            .collect();
+                        around.sort_unstable();
+                        let w = windows(data, &around, pattern.lines);
+                        shared.push((literals, pattern.lines, w));
+                        shared.len() - 1
+                    }
+                };
+                for window in shared[at].2.clone() {
                     // most windows hold no match: the capture-free check is much cheaper
                     if !pattern.regex.is_match(&data[window.clone()]) {
                         continue;

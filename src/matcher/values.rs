@@ -50,7 +50,7 @@ pub(super) fn check(
     let data = ctx.data;
     let (start, mut end) = hit.span;
     // a form body percent-encoded whole: `client_secret%3D...%26grant_type%3D...`
-    if let Some(cut) = memchr::memmem::find(&data[start..end].to_ascii_lowercase(), b"%26") {
+    if let Some(cut) = memchr::memmem::find(&data[start..end], b"%26") {
         end = start + cut;
     }
     let quote = data
@@ -84,7 +84,9 @@ pub(super) fn check(
     } else {
         value
     };
-    if value.chars().count() < pattern.min_len {
+    // a person's value is short; a run of hundreds of characters is data, not a password
+    let length = value.chars().count();
+    if length < pattern.min_len || (pattern.human && length > MAX_QUOTED) {
         return None;
     }
     let decoded_key = match pattern.decode {

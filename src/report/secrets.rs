@@ -72,35 +72,16 @@ mod tests {
     use crate::finding::{CommitInfo, Severity};
 
     fn at(path: &str, secret: &str, sev: Severity, time: Option<i64>) -> Finding {
-        Finding {
-            rule: "r".into(),
-            severity: sev,
-            path: path.into(),
-            line: 1,
-            column: 1,
-            offset: 0,
-            commit: time.map(|t| CommitInfo {
-                id: format!("c{t}"),
-                author: String::new(),
-                email: String::new(),
-                date: String::new(),
-                summary: String::new(),
-                time: t,
-            }),
-            secret: secret.into(),
-            sensitive: true,
-            cvss: 0.0,
-            fingerprint: crate::finding::fingerprint("r", path, secret),
-            message: String::new(),
-            rationale: String::new(),
-            evidence: Vec::new(),
-            remediation: String::new(),
-            suppressed: None,
-            first_seen: None,
-            last_seen: None,
-            occurrences: None,
-            verification: None,
-        }
+        let mut f = Finding::example("r", path, secret, sev);
+        f.commit = time.map(|t| CommitInfo {
+            id: format!("c{t}"),
+            author: String::new(),
+            email: String::new(),
+            date: String::new(),
+            summary: String::new(),
+            time: t,
+        });
+        f
     }
 
     #[test]
