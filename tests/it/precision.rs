@@ -8,10 +8,7 @@ use super::util::*;
 /// Scans one folder of testdata/precision: (path under it, rule without its prefix, severity).
 fn scan(class: &str) -> Vec<(String, String, String)> {
     let dir = format!("testdata/precision/{class}");
-    let r = run(
-        &root(),
-        &["scan", "--config", "/dev/null", "--format", "json", &dir],
-    );
+    let r = scan_fixture(&dir, &[]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     summary(&r.json())
         .into_iter()

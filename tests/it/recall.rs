@@ -10,18 +10,7 @@ use serde_json::Value;
 /// secret), with secrets shown.
 fn scan(class: &str) -> Vec<(String, String, String, String)> {
     let dir = format!("testdata/recall/{class}");
-    let r = run(
-        &root(),
-        &[
-            "scan",
-            "--config",
-            "/dev/null",
-            "--format",
-            "json",
-            "--show-secrets",
-            &dir,
-        ],
-    );
+    let r = scan_fixture(&dir, &["--show-secrets"]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
     r.json()["findings"]
         .as_array()
@@ -151,17 +140,7 @@ fn split_indented_and_encoded_values_are_read_whole() {
 
 #[test]
 fn jwt_access_tokens_are_reported_by_their_expiry() {
-    let r = run(
-        &root(),
-        &[
-            "scan",
-            "--config",
-            "/dev/null",
-            "--format",
-            "json",
-            "testdata/recall/jwt",
-        ],
-    );
+    let r = scan_fixture("testdata/recall/jwt", &[]);
     let all = r.json()["findings"].as_array().cloned().unwrap_or_default();
     let at = |name: &str| -> Vec<&Value> {
         all.iter()
@@ -209,17 +188,7 @@ fn files_holding_only_a_secret_are_tied_by_the_file_beside_them_or_the_config_th
         "{all:?}"
     );
     // a file that is one value is reported at its own line and column
-    let r = run(
-        &root(),
-        &[
-            "scan",
-            "--config",
-            "/dev/null",
-            "--format",
-            "json",
-            "testdata/recall/neighbour/docker",
-        ],
-    );
+    let r = scan_fixture("testdata/recall/neighbour/docker", &[]);
     let f = &r.json()["findings"][0];
     assert_eq!(
         (f["line"].as_u64(), f["column"].as_u64()),

@@ -144,6 +144,15 @@ fn per_location(f: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// A JSON scan of `path` (relative to the crate root) with no config file: this repository's
+/// own `.sfleaks.toml` allowlists testdata/. `extra` goes before the path.
+pub fn scan_fixture(path: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["scan", "--config", "/dev/null", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(path);
+    run(&root(), &args)
+}
+
 /// Runs the binary with `args` in `dir` and captures everything.
 pub fn run(dir: &Path, args: &[&str]) -> Run {
     run_with_stdin(dir, args, "")
