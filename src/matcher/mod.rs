@@ -4,14 +4,16 @@
 //! 2. [`candidate`]: each pattern match in a window, and [`values`] (with [`placeholder`] and
 //!    [`shape`]): is the matched text a value at all (not a placeholder, a name, an
 //!    expression, a sentence, another provider's secret)?
-//! 3. [`context`]: the signals that tie it to Salesforce, within reach of it;
+//! 3. [`context`]: the signals that tie it to Salesforce, within reach of it, or for a file
+//!    that holds only a secret, its [`neighbours`] (the file beside it, the CI config using it);
 //! 4. [`severity`]: the rule's severity, raised by a token request nearby, lowered by a test
 //!    fixture's use (the blob's [`surroundings`]: bundle, generated docs, test), then
 //!    [`public`]: values Salesforce publishes are `info`; [`evidence`] builds the finding;
 //! 5. `settle` (here): overlapping candidates and yields, in report order.
 //!
 //! The matcher is shared by every source (files, git blobs, the index); it knows a path only to
-//! scope context (config file or code, bundle, docs, tests) and to label findings.
+//! scope context (config file or code, bundle, docs, tests) and to label findings. A file that
+//! is one value and nothing else is read as `<file stem>=<value>`.
 
 mod candidate;
 mod context;

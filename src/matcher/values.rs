@@ -1,7 +1,10 @@
 //! Stage 2, value checks: is the text a pattern matched a value at all? Rejects
 //! placeholders, expressions, names and lists of names, sentences, command-line options,
 //! property-name constants, hashes, and secrets that name another provider, before any
-//! context is looked at. Decodes what the rule says to decode.
+//! context is looked at. Reads the value as written: a quoted password to its closing quote,
+//! a value split over string literals joined, a percent-encoded body to its `%26`, an indented
+//! PEM body without its indentation. Decodes what the rule says to decode ([`jwt`] claims,
+//! Basic credentials, escaped line breaks).
 
 use super::context::Context;
 use super::jwt::{self, Jwt};
