@@ -198,13 +198,9 @@ impl<'a> FindingView<'a> {
     /// first added it anywhere, with every location listed.
     pub fn of_secret(s: &secrets::Secret<'a>, show_secrets: bool) -> FindingView<'a> {
         let mut v = FindingView::new(s.primary, show_secrets);
-        if let Some(c) = s.introduced() {
-            v.commit = Some(c);
-            v.first_seen = s
-                .locations
-                .iter()
-                .find(|f| f.commit.as_ref().is_some_and(|fc| fc.id == c.id))
-                .and_then(|f| f.first_seen.as_deref());
+        if let Some(first) = s.introducer() {
+            v.commit = first.commit.as_ref();
+            v.first_seen = first.first_seen.as_deref();
         }
         v.locations = Some(s.locations.iter().map(|f| LocationView::new(f)).collect());
         v
@@ -229,12 +225,7 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
         "sfleaks: {total} finding{}",
         if total == 1 { "" } else { "s" }
     );
-    let shown: Vec<Finding> = findings
-        .iter()
-        .filter(|f| !f.is_suppressed())
-        .cloned()
-        .collect();
-    let distinct = secrets::group(&shown).len();
+    let distinct = secrets::group(findings.iter().filter(|f| !f.is_suppressed())).len();
     if distinct < total {
         s.push_str(&format!(" of {distinct} secrets"));
     }

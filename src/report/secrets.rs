@@ -16,13 +16,18 @@ pub struct Secret<'a> {
 }
 
 impl<'a> Secret<'a> {
-    /// The commit that first added the secret anywhere (history scans).
-    pub fn introduced(&self) -> Option<&'a crate::finding::CommitInfo> {
+    /// The location whose commit first added the secret anywhere (history scans).
+    pub fn introducer(&self) -> Option<&'a Finding> {
         self.locations
             .iter()
             .copied()
-            .filter_map(|f| f.commit.as_ref())
-            .min_by_key(|c| c.time)
+            .filter(|f| f.commit.is_some())
+            .min_by_key(|f| when(f))
+    }
+
+    /// The commit that first added the secret anywhere (history scans).
+    pub fn introduced(&self) -> Option<&'a crate::finding::CommitInfo> {
+        self.introducer().and_then(|f| f.commit.as_ref())
     }
 }
 
@@ -32,11 +37,11 @@ fn when(f: &Finding) -> i64 {
 }
 
 /// Groups findings by rule and secret; groups come in the report order of their primary.
-pub fn group(findings: &[Finding]) -> Vec<Secret<'_>> {
+pub fn group<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Secret<'a>> {
     // a posture finding's "secret" is a setting many files share: each stands alone; a
     // suppressed location is listed apart from the ones that count
     type Key<'k> = (&'k str, &'k str, Option<(&'k str, usize)>, bool);
-    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut index: HashMap<Key<'a>, usize> = HashMap::new();
     let mut groups: Vec<Vec<&Finding>> = Vec::new();
     for f in findings {
         let place = (!f.sensitive).then_some((f.path.as_str(), f.offset));
@@ -48,7 +53,7 @@ pub fn group(findings: &[Finding]) -> Vec<Secret<'_>> {
             });
         groups[at].push(f);
     }
-    let mut out: Vec<Secret> = groups
+    let mut out: Vec<Secret<'a>> = groups
         .into_iter()
         .map(|mut locations| {
             locations.sort_by(|a, b| {

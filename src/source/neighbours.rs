@@ -68,16 +68,13 @@ impl Neighbours for OnDisk {
                 continue;
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
-            let mut configs: Vec<PathBuf> = REFERRERS.iter().map(PathBuf::from).collect();
-            let mut flows: Vec<PathBuf> = std::fs::read_dir(up.join(WORKFLOWS))
+            let flows = std::fs::read_dir(up.join(WORKFLOWS))
                 .into_iter()
                 .flatten()
                 .flatten()
-                .filter_map(|e| e.file_name().to_str().map(|n| Path::new(WORKFLOWS).join(n)))
+                .filter_map(|e| e.file_name().to_str().map(String::from))
                 .collect();
-            flows.sort();
-            configs.extend(flows);
-            for c in configs {
+            for c in referrer_paths(flows) {
                 if let Some(bytes) = read_small(&up.join(&c)).filter(|b| mentions(b, &rel)) {
                     out.push(Neighbour {
                         path: super::pathname::of_path(&shown.join(&c)),
@@ -120,6 +117,17 @@ fn folders_above(file: &Path) -> Vec<(PathBuf, PathBuf)> {
         out.push((a.to_path_buf(), shown));
     }
     out
+}
+
+/// The configs of one folder that may name a file by its path: the known CI and compose
+/// files, then the workflow files named in `flows`, in name order.
+fn referrer_paths(mut flows: Vec<String>) -> Vec<String> {
+    flows.sort();
+    REFERRERS
+        .iter()
+        .map(|r| r.to_string())
+        .chain(flows.into_iter().map(|n| format!("{WORKFLOWS}/{n}")))
+        .collect()
 }
 
 /// A small text file's bytes; `None` for a large, binary or unreadable one.
@@ -187,15 +195,14 @@ impl Neighbours for InTree {
             let Some(folder) = subtree(&repo, &root, &up) else {
                 continue;
             };
-            let mut configs: Vec<String> = REFERRERS.iter().map(|r| r.to_string()).collect();
-            if let Some(flows) = subtree(&repo, &folder, WORKFLOWS) {
-                configs.extend(
-                    flows
-                        .iter()
-                        .filter_map(|e| e.name().map(|n| format!("{WORKFLOWS}/{n}"))),
-                );
-            }
-            for c in configs {
+            let flows = subtree(&repo, &folder, WORKFLOWS)
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|e| e.name().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for c in referrer_paths(flows) {
                 let Ok(entry) = folder.get_path(Path::new(&c)) else {
                     continue;
                 };
