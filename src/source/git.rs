@@ -6,9 +6,12 @@
 //! first time it appears, so it is scanned once however many commits carry it.
 
 use super::gitobj::{self, CommitMeta};
+use super::objects::Objects;
+use super::pack::Packs;
 use super::treediff::TreeDiff;
 use foldhash::{HashMap, HashSet, HashSetExt};
 use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
+use std::sync::Arc;
 
 /// Why a repository could not be used at all.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +47,9 @@ fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
         message: e.message().to_string(),
     }
 }
+
+/// The walk's cache of decoded commits that other commits are deltas of (few are).
+const COMMIT_CACHE: usize = 4 << 20;
 
 /// Bounds libgit2's memory for a scan: no object cache (blobs are read once, and the tree
 /// diff keeps the few trees it reuses itself), pack files mapped in 32 MiB windows up to
@@ -212,13 +218,13 @@ struct Visit {
 /// Reads commits (raw, once each) for the walk; the shallow boundary's parents are not there
 /// to read, so commits listed in `.git/shallow` are taken as having none, as git does.
 struct CommitReader<'r> {
-    odb: git2::Odb<'r>,
+    objects: Objects<'r>,
     shallow: HashSet<Oid>,
     parents: Vec<Oid>,
 }
 
 impl<'r> CommitReader<'r> {
-    fn new(repo: &'r Repository) -> Result<CommitReader<'r>, GitError> {
+    fn new(repo: &'r Repository, packs: Option<&Arc<Packs>>) -> Result<CommitReader<'r>, GitError> {
         let shallow = std::fs::read_to_string(repo.path().join("shallow"))
             .map(|s| {
                 s.lines()
@@ -227,7 +233,8 @@ impl<'r> CommitReader<'r> {
             })
             .unwrap_or_default();
         Ok(CommitReader {
-            odb: repo.odb().map_err(git_err("opening the object database"))?,
+            objects: Objects::new(repo, packs, COMMIT_CACHE)
+                .map_err(git_err("opening the object database"))?,
             shallow,
             parents: Vec::new(),
         })
@@ -236,11 +243,8 @@ impl<'r> CommitReader<'r> {
     /// The commit's metadata; its parents are left in `self.parents`.
     fn read(&mut self, oid: Oid) -> Result<CommitMeta, String> {
         self.parents.clear();
-        let raw = self.odb.read(oid).map_err(|e| e.message().to_string())?;
-        if raw.kind() != ObjectType::Commit {
-            return Err(format!("not a commit but a {}", raw.kind()));
-        }
-        let meta = gitobj::parse_commit(raw.data(), &mut self.parents)
+        let raw = self.objects.read_kind(oid, ObjectType::Commit)?;
+        let meta = gitobj::parse_commit(&raw, &mut self.parents)
             .ok_or_else(|| "malformed commit".to_string())?;
         if self.shallow.contains(&oid) {
             self.parents.clear();
@@ -482,17 +486,18 @@ fn revwalk_order(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<
 /// first parent, as attribution replays it.
 pub fn walk(
     repo: &Repository,
+    packs: Option<&Arc<Packs>>,
     sel: &Selection,
     mut on_new_blob: impl FnMut(u32, Oid, &str),
     mut on_commit: impl FnMut(),
 ) -> Result<History, GitError> {
     let mut history = History::default();
-    let mut reader = CommitReader::new(repo)?;
+    let mut reader = CommitReader::new(repo, packs)?;
     // commit -> tree, of the commits read so far
     let mut known: HashMap<Oid, Oid> = HashMap::default();
     let mut source = Source::new(&mut reader, repo, sel, &mut known, &mut history.warnings)?;
     let mut interner = Interner::default();
-    let mut differ = TreeDiff::new(repo).map_err(git_err("opening the object database"))?;
+    let mut differ = TreeDiff::new(repo, packs).map_err(git_err("opening the object database"))?;
     // the commits as walked, with their first parent; their changes go to `history.changes`
     // in the same order and are put parents first at the end
     let mut walked: Vec<(CommitNode, Option<Oid>)> = Vec::new();

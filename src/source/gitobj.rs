@@ -54,34 +54,94 @@ fn hex_oid(hex: &[u8]) -> Option<Oid> {
     Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
 }
 
-/// One entry of a raw tree.
+/// One entry of a raw tree, borrowed from the tree's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawEntry<'a> {
     /// The mode, as git writes it in octal (`100644`, `40000`, `160000`, ...).
     pub mode: u32,
     /// The name bytes.
     pub name: &'a [u8],
-    /// The entry's object id.
-    pub oid: Oid,
+    /// The entry's object id, raw.
+    pub id: &'a [u8; OID_LEN],
 }
 
-/// The entries of a raw tree (`<octal mode> <name>\0<20-byte id>`, repeated), in stored order;
-/// `None` when the bytes are not a well-formed tree.
-pub fn parse_tree(data: &[u8], mut each: impl FnMut(RawEntry<'_>)) -> Option<()> {
-    let mut rest = data;
-    while !rest.is_empty() {
-        let space = memchr::memchr(b' ', rest)?;
-        let mode = octal(&rest[..space])?;
-        rest = &rest[space + 1..];
-        let nul = memchr::memchr(0, rest)?;
-        let name = &rest[..nul];
-        rest = &rest[nul + 1..];
-        if name.is_empty() || rest.len() < OID_LEN {
+impl RawEntry<'_> {
+    /// The entry's object id.
+    pub fn oid(&self) -> Oid {
+        // 20 bytes always make an id
+        Oid::from_bytes(self.id).unwrap_or_else(|_| Oid::zero())
+    }
+
+    /// True for a subdirectory.
+    pub fn is_tree(&self) -> bool {
+        self.mode & 0o170000 == 0o040000
+    }
+}
+
+/// The entries of a raw tree (`<octal mode> <name>\0<20-byte id>`, repeated), in stored
+/// order; yields `None` once and stops where the bytes are not a well-formed tree.
+#[derive(Debug, Clone)]
+pub struct TreeEntries<'a> {
+    rest: &'a [u8],
+}
+
+/// Iterates over a raw tree's entries without copying them.
+pub fn tree_entries(data: &[u8]) -> TreeEntries<'_> {
+    TreeEntries { rest: data }
+}
+
+impl<'a> Iterator for TreeEntries<'a> {
+    type Item = Option<RawEntry<'a>>;
+
+    fn next(&mut self) -> Option<Option<RawEntry<'a>>> {
+        if self.rest.is_empty() {
             return None;
         }
-        let oid = Oid::from_bytes(&rest[..OID_LEN]).ok()?;
-        rest = &rest[OID_LEN..];
-        each(RawEntry { mode, name, oid });
+        let entry = self.entry();
+        if entry.is_none() {
+            self.rest = &[];
+        }
+        Some(entry)
+    }
+}
+
+impl<'a> TreeEntries<'a> {
+    fn entry(&mut self) -> Option<RawEntry<'a>> {
+        let rest = self.rest;
+        // modes are at most 6 digits and names mostly short: a byte loop beats memchr here
+        let space = rest.iter().take(8).position(|&b| b == b' ')?;
+        let mode = octal(&rest[..space])?;
+        let after = &rest[space + 1..];
+        let nul = memchr::memchr(0, after)?;
+        let name = &after[..nul];
+        let id: &[u8; OID_LEN] = after.get(nul + 1..nul + 1 + OID_LEN)?.try_into().ok()?;
+        if name.is_empty() {
+            return None;
+        }
+        self.rest = &after[nul + 1 + OID_LEN..];
+        Some(RawEntry { mode, name, id })
+    }
+}
+
+/// Orders two entries of one tree as git sorts them: by name, a directory's name read as if
+/// it ended in '/'.
+pub fn git_order(a: &RawEntry<'_>, b: &RawEntry<'_>) -> std::cmp::Ordering {
+    let n = a.name.len().min(b.name.len());
+    a.name[..n].cmp(&b.name[..n]).then_with(|| {
+        let end = |e: &RawEntry<'_>| match e.name.get(n) {
+            Some(&c) => c,
+            None if e.is_tree() => b'/',
+            None => 0,
+        };
+        end(a).cmp(&end(b))
+    })
+}
+
+/// Calls `each` for every entry of a raw tree, in stored order; `None` when the bytes are
+/// not a well-formed tree.
+pub fn parse_tree(data: &[u8], mut each: impl FnMut(RawEntry<'_>)) -> Option<()> {
+    for entry in tree_entries(data) {
+        each(entry?);
     }
     Some(())
 }
@@ -170,7 +230,10 @@ mod tests {
         let odb = repo.odb().expect("odb");
         let raw = odb.read(tree).expect("read");
         let mut ours = Vec::new();
-        parse_tree(raw.data(), |e| ours.push((e.name.to_vec(), e.mode, e.oid))).expect("parsed");
+        parse_tree(raw.data(), |e| {
+            ours.push((e.name.to_vec(), e.mode, e.oid()))
+        })
+        .expect("parsed");
         let theirs: Vec<_> = repo
             .find_tree(tree)
             .expect("tree")

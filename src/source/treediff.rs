@@ -9,23 +9,22 @@
 //! were mostly read as its child's parent trees one step before), so memory follows what
 //! commits change, not how long the history is.
 //!
-//! The walk is the one single-threaded stage of a history scan, so trees are parsed from the
-//! raw object bytes, a tree is held as one name buffer and one entry array (two allocations,
-//! not one per entry), and two trees are compared by a merge of their name-sorted entries
-//! instead of hash maps built per pair.
+//! The walk is the one single-threaded stage of a history scan, so a tree is kept as its raw
+//! bytes (one allocation) and two trees are compared by merging their entries in git's own
+//! order as they are read from those bytes: parsing every entry into a table and re-sorting
+//! it by name bytes took a third of git/git's walk.
 
+use super::gitobj::{self, RawEntry};
+use super::objects::Objects;
+use super::pack::Packs;
 use foldhash::HashMap;
 use git2::{ObjectType, Oid, Repository};
 use std::cmp::Ordering;
 use std::rc::Rc;
+use std::sync::Arc;
 
-/// One tree entry, as much of it as the diff needs; its name is a range of [`Tree::names`].
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    name: (u32, u32),
-    oid: Oid,
-    kind: Kind,
-}
+/// The walk's cache of decoded trees that other trees are deltas of.
+const TREE_CACHE: usize = 32 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -39,24 +38,24 @@ enum Kind {
     Other,
 }
 
-/// A read tree: entries sorted by name bytes, names stored back to back.
-#[derive(Debug)]
-struct Tree {
-    names: Box<[u8]>,
-    entries: Box<[Entry]>,
+/// What the diff needs of an entry: its id and kind.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    oid: Oid,
+    kind: Kind,
 }
 
-impl Tree {
-    fn name(&self, e: &Entry) -> &[u8] {
-        &self.names[e.name.0 as usize..e.name.1 as usize]
-    }
-
-    /// The empty tree, standing for a side that does not exist.
-    fn empty() -> Tree {
-        Tree {
-            names: Box::default(),
-            entries: Box::default(),
-        }
+impl Entry {
+    fn of(e: &RawEntry<'_>) -> Entry {
+        // by the type bits, as libgit2 and git read them: any other mode (100664, 100600 from
+        // old tools) is a regular file
+        let kind = match e.mode & 0o170000 {
+            0o040000 => Kind::Tree,
+            0o160000 => Kind::Submodule,
+            0o120000 => Kind::Other,
+            _ => Kind::File,
+        };
+        Entry { oid: e.oid(), kind }
     }
 }
 
@@ -73,22 +72,25 @@ pub struct Delta {
     pub submodule: bool,
 }
 
-/// Reads trees through a two-generation memo.
+/// Reads trees through a two-generation memo of their raw bytes.
 pub struct TreeDiff<'r> {
-    odb: git2::Odb<'r>,
-    current: HashMap<Oid, Rc<Tree>>,
-    previous: HashMap<Oid, Rc<Tree>>,
-    empty: Rc<Tree>,
+    objects: Objects<'r>,
+    current: HashMap<Oid, Rc<Vec<u8>>>,
+    previous: HashMap<Oid, Rc<Vec<u8>>>,
+    empty: Rc<Vec<u8>>,
 }
 
 impl<'r> TreeDiff<'r> {
-    /// A differ reading from `repo`.
-    pub fn new(repo: &'r Repository) -> Result<TreeDiff<'r>, git2::Error> {
+    /// A differ reading from `repo`, from `packs` first when given.
+    pub fn new(
+        repo: &'r Repository,
+        packs: Option<&Arc<Packs>>,
+    ) -> Result<TreeDiff<'r>, git2::Error> {
         Ok(TreeDiff {
-            odb: repo.odb()?,
+            objects: Objects::new(repo, packs, TREE_CACHE)?,
             current: HashMap::default(),
             previous: HashMap::default(),
-            empty: Rc::new(Tree::empty()),
+            empty: Rc::new(Vec::new()),
         })
     }
 
@@ -97,7 +99,7 @@ impl<'r> TreeDiff<'r> {
         self.previous = std::mem::take(&mut self.current);
     }
 
-    fn load(&mut self, oid: Option<Oid>) -> Result<Rc<Tree>, git2::Error> {
+    fn load(&mut self, oid: Option<Oid>) -> Result<Rc<Vec<u8>>, git2::Error> {
         let Some(oid) = oid else {
             return Ok(Rc::clone(&self.empty));
         };
@@ -109,7 +111,10 @@ impl<'r> TreeDiff<'r> {
             self.current.insert(oid, Rc::clone(&t));
             return Ok(t);
         }
-        let tree = Rc::new(read(&self.odb, oid)?);
+        let tree = self
+            .objects
+            .read_kind(oid, ObjectType::Tree)
+            .map_err(|e| git2::Error::from_str(&e))?;
         self.current.insert(oid, Rc::clone(&tree));
         Ok(tree)
     }
@@ -124,6 +129,8 @@ impl<'r> TreeDiff<'r> {
         self.diff_at(&mut Vec::new(), old, Some(new), out)
     }
 
+    /// Merges two trees' entries in git's order, straight from their raw bytes (no parse into
+    /// an entry table, no re-sort), and descends where a subtree differs.
     fn diff_at(
         &mut self,
         prefix: &mut Vec<u8>,
@@ -135,28 +142,46 @@ impl<'r> TreeDiff<'r> {
             return Ok(());
         }
         let (old_tree, new_tree) = (self.load(old)?, self.load(new)?);
-        let (olds, news) = (&old_tree.entries, &new_tree.entries);
-        let (mut i, mut j) = (0, 0);
+        let malformed = |id: Option<Oid>| {
+            git2::Error::from_str(&format!(
+                "tree {} is malformed",
+                id.unwrap_or_else(Oid::zero)
+            ))
+        };
+        let (mut olds, mut news) = (
+            gitobj::tree_entries(&old_tree).peekable(),
+            gitobj::tree_entries(&new_tree).peekable(),
+        );
         loop {
-            let (before, after) = match (olds.get(i), news.get(j)) {
+            let (o, n) = match (olds.peek(), news.peek()) {
                 (None, None) => break,
-                (Some(&o), None) => (Some(o), None),
-                (None, Some(&n)) => (None, Some(n)),
-                (Some(&o), Some(&n)) => match old_tree.name(&o).cmp(new_tree.name(&n)) {
+                (Some(None), _) => return Err(malformed(old)),
+                (_, Some(None)) => return Err(malformed(new)),
+                (Some(&Some(o)), None) => (Some(o), None),
+                (None, Some(&Some(n))) => (None, Some(n)),
+                (Some(&Some(o)), Some(&Some(n))) => match gitobj::git_order(&o, &n) {
                     Ordering::Less => (Some(o), None),
                     Ordering::Greater => (None, Some(n)),
                     Ordering::Equal => (Some(o), Some(n)),
                 },
             };
-            i += usize::from(before.is_some());
-            j += usize::from(after.is_some());
-            let name = match (before, after) {
-                (Some(o), Some(n)) if o.oid == n.oid && o.kind == n.kind => continue,
-                (_, Some(n)) => new_tree.name(&n),
-                (Some(o), None) => old_tree.name(&o),
+            if o.is_some() {
+                olds.next();
+            }
+            if n.is_some() {
+                news.next();
+            }
+            let name = match (o, n) {
+                // the common case, decided on the raw bytes before anything is built
+                (Some(o), Some(n)) if o.id == n.id && Entry::of(&o).kind == Entry::of(&n).kind => {
+                    continue
+                }
+                (_, Some(n)) => n.name,
+                (Some(o), None) => o.name,
                 (None, None) => break,
             };
             let len = push(prefix, name);
+            let (before, after) = (o.as_ref().map(Entry::of), n.as_ref().map(Entry::of));
             self.changed(prefix, before, after, out)?;
             prefix.truncate(len);
         }
@@ -190,50 +215,6 @@ impl<'r> TreeDiff<'r> {
         }
         Ok(())
     }
-}
-
-/// Reads one tree into the compact form, its entries sorted by name bytes (git sorts a
-/// directory as if its name ended in '/', which differs only where a name is a prefix).
-fn read(odb: &git2::Odb<'_>, oid: Oid) -> Result<Tree, git2::Error> {
-    let raw = odb.read(oid)?;
-    if raw.kind() != ObjectType::Tree {
-        return Err(git2::Error::from_str(&format!(
-            "object {oid} is not a tree"
-        )));
-    }
-    let data = raw.data();
-    let mut names = Vec::with_capacity(data.len());
-    // an entry takes at least 28 bytes (mode, space, one-byte name, NUL, id)
-    let mut entries = Vec::with_capacity(data.len() / 28);
-    super::gitobj::parse_tree(data, |e| {
-        // by the type bits, as libgit2 and git read them: any other mode (100664, 100600 from
-        // old tools) is a regular file
-        let kind = match e.mode & 0o170000 {
-            0o040000 => Kind::Tree,
-            0o160000 => Kind::Submodule,
-            0o120000 => Kind::Other,
-            _ => Kind::File,
-        };
-        let start = names.len() as u32;
-        names.extend_from_slice(e.name);
-        entries.push(Entry {
-            name: (start, names.len() as u32),
-            oid: e.oid,
-            kind,
-        });
-    })
-    .ok_or_else(|| git2::Error::from_str(&format!("tree {oid} is malformed")))?;
-    let by_name = |a: &Entry, b: &Entry| {
-        names[a.name.0 as usize..a.name.1 as usize]
-            .cmp(&names[b.name.0 as usize..b.name.1 as usize])
-    };
-    if !entries.is_sorted_by(|a, b| by_name(a, b) != Ordering::Greater) {
-        entries.sort_by(by_name);
-    }
-    Ok(Tree {
-        names: names.into(),
-        entries: entries.into(),
-    })
 }
 
 /// Appends `/name` (or `name` at the root) and returns the length to truncate back to.
@@ -290,7 +271,7 @@ mod tests {
     }
 
     fn changes(repo: &Repository, old: Option<Oid>, new: Oid) -> Vec<(String, bool, bool, bool)> {
-        let mut d = TreeDiff::new(repo).expect("odb");
+        let mut d = TreeDiff::new(repo, None).expect("odb");
         let mut out = Vec::new();
         d.diff(old, new, &mut |x| {
             out.push((
