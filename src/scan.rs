@@ -582,13 +582,8 @@ impl BlobReader<'_> {
                 return Vec::new();
             }
         }
-        let blob = match objects.read(oid, max) {
-            Ok(source::objects::Object::Whole(git2::ObjectType::Blob, data)) => data,
-            Ok(source::objects::Object::Whole(kind, _)) => {
-                let problem = format!("object {oid} is a {kind}, not a blob");
-                tally.skipped(&label, Skip::Unreadable(problem));
-                return Vec::new();
-            }
+        let blob = match objects.read_as(oid, git2::ObjectType::Blob, max) {
+            Ok(source::objects::Object::Whole(_, data)) => data,
             Ok(source::objects::Object::TooLarge(size)) => {
                 tally.skipped(&label, Skip::TooLarge(size));
                 return Vec::new();

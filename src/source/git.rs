@@ -51,10 +51,9 @@ fn git_err(what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
 /// The walk's cache of decoded commits that other commits are deltas of (few are).
 const COMMIT_CACHE: usize = 4 << 20;
 
-/// Bounds libgit2's memory for a scan: no object cache (blobs are read once, and the tree
-/// diff keeps the few trees it reuses itself), pack files mapped in 32 MiB windows up to
-/// 128 MiB instead of libgit2's 64-bit defaults (1 GiB windows, several GiB in all), and no
-/// re-hashing of objects on read.
+/// Sets libgit2 up for a scan: no object cache (blobs are read once, and the tree diff keeps
+/// the few trees it reuses itself), each pack mapped whole on 64-bit (small windows on
+/// 32-bit), and no re-hashing of objects on read.
 pub fn limit_memory() {
     // map each pack whole (64-bit): its pages are page cache, shared and reclaimable, not the
     // scan's own memory; 32 MiB windows under a 128 MiB cap made libgit2 map and unmap all the

@@ -2,18 +2,11 @@
 //! through libgit2 for everything else (loose objects, alternates, what the pack reader
 //! does not handle), so that each read gets the fast path without losing any object.
 
+pub use super::pack::Object;
 use super::pack::{self, Packs};
 use git2::{ObjectType, Oid, Repository};
 use std::rc::Rc;
 use std::sync::Arc;
-
-/// An object as read.
-pub enum Object {
-    /// Its type and bytes.
-    Whole(ObjectType, Rc<Vec<u8>>),
-    /// Larger than the limit asked for; its size.
-    TooLarge(u64),
-}
 
 /// One thread's object reader.
 pub struct Objects<'r> {
@@ -38,10 +31,8 @@ impl<'r> Objects<'r> {
     /// Reads `oid` whole, or only its size when that is over `max`. A pack entry that cannot
     /// be decoded is read by libgit2 instead; the pack's error is kept if that fails too.
     pub fn read(&mut self, oid: Oid, max: u64) -> Result<Object, String> {
-        let packed = self.packs.as_mut().and_then(|r| r.read(&oid, max));
-        let pack_error = match packed {
-            Some(Ok(pack::Read::Object(kind, data))) => return Ok(Object::Whole(kind, data)),
-            Some(Ok(pack::Read::TooLarge(n))) => return Ok(Object::TooLarge(n)),
+        let pack_error = match self.packs.as_mut().and_then(|r| r.read(&oid, max)) {
+            Some(Ok(object)) => return Ok(object),
             Some(Err(e)) => Some(e),
             None => None,
         };
@@ -58,12 +49,21 @@ impl<'r> Objects<'r> {
         from_libgit2().map_err(|e| pack_error.unwrap_or_else(|| e.message().to_string()))
     }
 
-    /// Reads `oid`, which must be of type `kind`.
+    /// Reads `oid` as [`Objects::read`] does; an object of another type than `kind` is an
+    /// error.
+    pub fn read_as(&mut self, oid: Oid, kind: ObjectType, max: u64) -> Result<Object, String> {
+        match self.read(oid, max)? {
+            Object::Whole(k, _) if k != kind => Err(format!("object {oid} is a {k}, not a {kind}")),
+            object => Ok(object),
+        }
+    }
+
+    /// Reads `oid` whole, which must be of type `kind`.
     pub fn read_kind(&mut self, oid: Oid, kind: ObjectType) -> Result<Rc<Vec<u8>>, String> {
-        match self.read(oid, u64::MAX)? {
-            Object::Whole(k, data) if k == kind => Ok(data),
-            Object::Whole(k, _) => Err(format!("object {oid} is a {k}, not a {kind}")),
-            Object::TooLarge(_) => Err(format!("object {oid} is too large")),
+        match self.read_as(oid, kind, u64::MAX)? {
+            Object::Whole(_, data) => Ok(data),
+            // no limit was asked for
+            Object::TooLarge(n) => Err(format!("object {oid} is too large ({n} bytes)")),
         }
     }
 }

@@ -46,11 +46,11 @@ struct Pack {
     bases: Vec<u64>,
 }
 
-/// An object read from a pack.
-pub enum Read {
-    /// The object's type and bytes.
-    Object(ObjectType, Rc<Vec<u8>>),
-    /// The object is larger than the limit asked for; its size.
+/// An object as read.
+pub enum Object {
+    /// Its type and bytes.
+    Whole(ObjectType, Rc<Vec<u8>>),
+    /// Larger than the limit asked for; its size.
     TooLarge(u64),
 }
 
@@ -312,12 +312,18 @@ fn kind_of(pack_type: u8) -> Option<ObjectType> {
     }
 }
 
-/// One thread's reader: an inflate state and a cache of delta bases, bounded in bytes.
+/// One thread's reader over the shared packs.
 pub struct Reader {
     packs: Arc<Packs>,
+    decoder: Decoder,
+}
+
+/// What a thread keeps between reads: an inflate state and a cache of delta bases, bounded
+/// in bytes.
+struct Decoder {
     inflate: Decompress,
     cache: Cache,
-    /// Room for a delta's inflated body, kept between reads.
+    /// Room for a delta's inflated body.
     scratch: Vec<u8>,
 }
 
@@ -326,20 +332,21 @@ impl Reader {
     pub fn new(packs: Arc<Packs>, cache_bytes: usize) -> Reader {
         Reader {
             packs,
-            inflate: Decompress::new(true),
-            cache: Cache::new(cache_bytes),
-            scratch: Vec::new(),
+            decoder: Decoder {
+                inflate: Decompress::new(true),
+                cache: Cache::new(cache_bytes),
+                scratch: Vec::new(),
+            },
         }
     }
 
     /// Reads `oid` if some pack holds it: `None` when none does (or it is built on an object
     /// outside its pack), an error naming the pack when its data is corrupt. An object larger
     /// than `max` bytes is not inflated past its header.
-    pub fn read(&mut self, oid: &Oid, max: u64) -> Option<Result<Read, String>> {
+    pub fn read(&mut self, oid: &Oid, max: u64) -> Option<Result<Object, String>> {
         let (p, off) = self.packs.find(oid)?;
-        let packs = Arc::clone(&self.packs);
-        let pack = &packs.packs[p];
-        match self.resolve(pack, p, off, max) {
+        let pack = &self.packs.packs[p];
+        match self.decoder.resolve(pack, p, off, max) {
             Ok(Some(read)) => Some(Ok(read)),
             Ok(None) => None,
             Err(e) => Some(Err(format!(
@@ -348,7 +355,9 @@ impl Reader {
             ))),
         }
     }
+}
 
+impl Decoder {
     /// The object at `off`: its chain of deltas followed down to a whole object or a cached
     /// base, then applied back up, keeping on the way every object some delta is built on.
     fn resolve(
@@ -357,9 +366,9 @@ impl Reader {
         p: usize,
         off: u64,
         max: u64,
-    ) -> Result<Option<Read>, &'static str> {
+    ) -> Result<Option<Object>, &'static str> {
         if let Some((kind, data)) = self.cache.get(p, off) {
-            return Ok(Some(Read::Object(kind, data)));
+            return Ok(Some(Object::Whole(kind, data)));
         }
         // each delta from the wanted object down, with its inflated body once read
         let mut chain: Vec<(u64, Header, Option<Vec<u8>>)> = Vec::new();
@@ -378,7 +387,7 @@ impl Reader {
                 Base::None(t) => {
                     let kind = kind_of(t).ok_or("bad object type")?;
                     if chain.is_empty() && h.size > max {
-                        return Ok(Some(Read::TooLarge(h.size)));
+                        return Ok(Some(Object::TooLarge(h.size)));
                     }
                     let body = Rc::new(self.inflate_at(pack, h.body, h.size)?);
                     if at != off && pack.is_base(at) {
@@ -398,7 +407,7 @@ impl Reader {
                 // the wanted object's size is in its delta: too large, and nothing more is read
                 let d = self.inflate_at(pack, h.body, h.size)?;
                 match result_size(&d) {
-                    Some(n) if n > max => return Ok(Some(Read::TooLarge(n))),
+                    Some(n) if n > max => return Ok(Some(Object::TooLarge(n))),
                     _ => delta = Some(d),
                 }
             }
@@ -425,7 +434,7 @@ impl Reader {
             data = out;
         }
         self.scratch = scratch;
-        Ok(Some(Read::Object(kind, data)))
+        Ok(Some(Object::Whole(kind, data)))
     }
 
     /// Inflates the zlib stream at `body`, which must give exactly `size` bytes.
@@ -641,7 +650,7 @@ mod tests {
         for id in all.iter().chain(blobs.iter().rev()) {
             let want = odb.read(*id).expect("libgit2 reads it");
             match reader.read(id, u64::MAX) {
-                Some(Ok(Read::Object(kind, data))) => {
+                Some(Ok(Object::Whole(kind, data))) => {
                     assert_eq!(kind, want.kind(), "{id}");
                     assert_eq!(&data[..], want.data(), "{id}");
                 }
@@ -649,7 +658,7 @@ mod tests {
             }
         }
         let last = *blobs.last().expect("blob");
-        assert!(matches!(reader.read(&last, 10), Some(Ok(Read::TooLarge(n))) if n > 10));
+        assert!(matches!(reader.read(&last, 10), Some(Ok(Object::TooLarge(n))) if n > 10));
         assert!(reader.read(&Oid::zero(), u64::MAX).is_none());
     }
 

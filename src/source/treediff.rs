@@ -38,6 +38,19 @@ enum Kind {
     Other,
 }
 
+impl Kind {
+    /// By the type bits, as libgit2 and git read them: any other mode (100664, 100600 from
+    /// old tools) is a regular file.
+    fn of(mode: u32) -> Kind {
+        match mode & 0o170000 {
+            0o040000 => Kind::Tree,
+            0o160000 => Kind::Submodule,
+            0o120000 => Kind::Other,
+            _ => Kind::File,
+        }
+    }
+}
+
 /// What the diff needs of an entry: its id and kind.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -47,15 +60,10 @@ struct Entry {
 
 impl Entry {
     fn of(e: &RawEntry<'_>) -> Entry {
-        // by the type bits, as libgit2 and git read them: any other mode (100664, 100600 from
-        // old tools) is a regular file
-        let kind = match e.mode & 0o170000 {
-            0o040000 => Kind::Tree,
-            0o160000 => Kind::Submodule,
-            0o120000 => Kind::Other,
-            _ => Kind::File,
-        };
-        Entry { oid: e.oid(), kind }
+        Entry {
+            oid: e.oid(),
+            kind: Kind::of(e.mode),
+        }
     }
 }
 
@@ -173,7 +181,7 @@ impl<'r> TreeDiff<'r> {
             }
             let name = match (o, n) {
                 // the common case, decided on the raw bytes before anything is built
-                (Some(o), Some(n)) if o.id == n.id && Entry::of(&o).kind == Entry::of(&n).kind => {
+                (Some(o), Some(n)) if o.id == n.id && Kind::of(o.mode) == Kind::of(n.mode) => {
                     continue
                 }
                 (_, Some(n)) => n.name,
