@@ -6,7 +6,7 @@ use crate::cli::{ColorChoice, Format, HistoryArgs, LimitArgs, OutputArgs, ScanAr
 use crate::configfile::{self, Loaded};
 use crate::finding::Severity;
 use crate::matcher::Matcher;
-use crate::rules::{RuleSet, BUILTIN};
+use crate::rules::RuleSet;
 use crate::scan::{GitOptions, GitTarget, Input};
 use crate::source::fs::WalkOptions;
 use crate::source::git::Selection;
@@ -242,10 +242,7 @@ pub fn load_matcher(extra: &[PathBuf]) -> Result<Matcher> {
 /// Loads the built-in rules, the config file's extra and inline rules, then `--rules` files,
 /// drops the config's disabled rules, and builds the matcher.
 fn build_matcher(extra: &[PathBuf], cfg: Option<&Loaded>) -> Result<Matcher> {
-    let mut texts: Vec<(String, String)> = BUILTIN
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
+    let mut texts: Vec<(String, String)> = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     if let Some(c) = cfg {
         files.extend(c.config.extra_rules.iter().map(|p| c.dir.join(p)));
@@ -261,7 +258,7 @@ fn build_matcher(extra: &[PathBuf], cfg: Option<&Loaded>) -> Result<Matcher> {
             texts.push((c.file.display().to_string(), inline));
         }
     }
-    let mut rules = RuleSet::from_texts(&texts)?;
+    let mut rules = RuleSet::with_builtin(&texts)?;
     if let Some(c) = cfg {
         rules
             .disable(&c.config.disabled_rules)

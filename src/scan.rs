@@ -331,6 +331,7 @@ pub fn run_git(
     let counters = Arc::new(Counters::default());
     let tally = Tally::new(opts.quiet, Arc::clone(&counters));
     let staged = matches!(opts.target, GitTarget::Staged);
+    let staging = staged.then(|| git::Staging::open(&repo)).transpose()?;
     // a staged scan checks the few blobs it reads instead (see `BlobReader`)
     let filtered = if staged {
         None
@@ -348,7 +349,7 @@ pub fn run_git(
         tally: &tally,
         max: opts.max_file_size,
         bctx: source::BlobContext {
-            salesforce_project: git::is_sfdx_project(&repo),
+            salesforce_project: git::is_sfdx_project(&repo, staging.as_ref()),
             neighbours: neighbours
                 .as_ref()
                 .map(|n| n as &dyn crate::matcher::Neighbours),
@@ -363,6 +364,22 @@ pub fn run_git(
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
+    };
+    // what is staged is known before any worker starts, and a worker costs a repository
+    // opening (its config files, refs and packs): a few staged files get one worker
+    let staged_changes = match &staging {
+        Some(s) => {
+            let mut announced: Vec<(u32, git2::Oid, String)> = Vec::new();
+            let history = s.changes(&repo, |i, oid, path| announced.push((i, oid, path.into())))?;
+            Some((history, announced))
+        }
+        None => None,
+    };
+    let threads = match &staged_changes {
+        Some((_, announced)) => threads
+            .min(announced.len().div_ceil(STAGED_PER_WORKER))
+            .max(1),
+        None => threads,
     };
     let views = worker_views(&repo, filtered.as_ref(), threads, staged);
     // a whole history reads most of the packs: read them directly; opening them reads every
@@ -423,7 +440,13 @@ pub fn run_git(
             GitTarget::History(sel) => git::walk(&repo, packs, sel, &mut announce, || {
                 counters.commits.fetch_add(1, Ordering::Relaxed);
             }),
-            GitTarget::Staged => git::staged(&repo, &mut announce),
+            GitTarget::Staged => {
+                let (history, announced) = staged_changes.unwrap_or_default();
+                for (i, oid, path) in announced {
+                    announce(i, oid, &path);
+                }
+                Ok(history)
+            }
         };
         if !batch.jobs.is_empty() {
             let _ = tx.send(batch);
@@ -544,6 +567,9 @@ fn worker_views(
         .map(|_| (!staged).then(|| View::of(&objects).ok()).flatten())
         .collect()
 }
+
+/// Staged blobs per worker: below this many, another worker costs more than it saves.
+const STAGED_PER_WORKER: usize = 32;
 
 /// Each worker's cache of decoded blobs that other blobs are deltas of.
 const BLOB_CACHE: usize = 64 << 20;

@@ -5,9 +5,11 @@
 //! file fails the run before any byte is scanned, with an error naming the file and the rule.
 
 pub mod check;
+mod lazy;
+
+pub use lazy::{LazyGlobs, LazyRegex};
 
 use crate::finding::Severity;
-use regex::bytes::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -241,7 +243,7 @@ pub struct Signal {
     /// What it means, for `sfleaks rules`.
     pub description: String,
     /// Compiled pattern.
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// Whether the matched text is itself sensitive and must be shortened in evidence.
     pub redact: bool,
 }
@@ -250,20 +252,20 @@ pub struct Signal {
 #[derive(Debug)]
 pub struct Pattern {
     /// Compiled pattern with a `secret` group and optionally a `key` group.
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// Indices into [`RuleSet::signals`]: at least one must be near (unless `tie_key` matches).
     pub requires_any: Vec<usize>,
     /// Lines within which a required signal counts as near; overrides the rule window and the
     /// whole-file scope of config files.
     pub near: Option<usize>,
     /// A `key` group matching this ties the value to Salesforce by its name alone.
-    pub tie_key: Option<Regex>,
+    pub tie_key: Option<LazyRegex>,
     /// A `key` group matching this is not a secret (e.g. `client_secret_file`).
-    pub reject_key: Option<Regex>,
+    pub reject_key: Option<LazyRegex>,
     /// Text just before the match on its line that makes it something else (e.g. `sha256 =`).
-    pub reject_before: Option<Regex>,
+    pub reject_before: Option<LazyRegex>,
     /// A line holding the match that makes it something else (e.g. `| sha256sum -c`).
-    pub reject_line: Option<Regex>,
+    pub reject_line: Option<LazyRegex>,
     /// The value is chosen by a person (a password), not generated: a word or a name can be
     /// one, so names are rejected only where a name is what stands there (lists, bundles).
     pub human: bool,
@@ -277,12 +279,12 @@ pub struct Pattern {
     /// counts only beside a password).
     pub also_requires: Vec<usize>,
     /// Only files whose path matches (prose patterns read documents, not code).
-    pub paths: Option<globset::GlobSet>,
+    pub paths: Option<LazyGlobs>,
     /// The shortest value reported, after a quoted value is read to its closing quote.
     pub min_len: usize,
     /// The pattern matches the first piece of a value split over string literals: it is
     /// reported only when pieces were joined and the joined value matches this.
-    pub joined: Option<Regex>,
+    pub joined: Option<LazyRegex>,
     /// Lines before and after a keyword hit that the pattern is searched in: the keyword is
     /// inside every match or this close to it (the matcher never scans whole files).
     pub lines: [usize; 2],
@@ -314,7 +316,7 @@ pub enum InTests {
     #[default]
     Keep,
     /// Low unless the value has the shape Salesforce generates (this regex).
-    LowerUnlessGenerated(Regex),
+    LowerUnlessGenerated(LazyRegex),
     /// Low when the value is fed to a parser or passed as another kind of value (a username).
     LowerWhenParsed,
     /// Low: a test file's value of this kind is a throwaway (a key generated for the test).
@@ -365,17 +367,17 @@ pub struct Rule {
     /// Exact values that are public (reported at `info`).
     pub public_values: Vec<String>,
     /// Patterns of public values (reported at `info`).
-    pub public_patterns: Vec<Regex>,
+    pub public_patterns: Vec<LazyRegex>,
     /// Placeholder shape checks look only after this marker (e.g. `!` in access tokens).
     pub placeholder_from: Option<String>,
     /// What a test file does to its findings.
     pub in_tests: InTests,
     /// File-name globs the rule is limited to (none: every file).
-    pub paths: Option<globset::GlobSet>,
+    pub paths: Option<LazyGlobs>,
     /// The glob texts, for display.
     pub path_globs: Vec<String>,
     /// Binary files (keystores) reported whole when they sit in a Salesforce DX project.
-    pub binary_paths: Option<globset::GlobSet>,
+    pub binary_paths: Option<LazyGlobs>,
     /// Built-in analyzer run instead of (or beside) the patterns.
     pub analyzer: Option<Analyzer>,
     /// CVSS-like score at the base severity.
@@ -414,10 +416,7 @@ impl RuleSet {
 
     /// The embedded pack plus extra rule files.
     pub fn load(extra: &[&Path]) -> Result<RuleSet, RuleError> {
-        let mut texts: Vec<(String, String)> = BUILTIN
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
+        let mut texts: Vec<(String, String)> = Vec::new();
         for path in extra {
             let file = path.display().to_string();
             let text = std::fs::read_to_string(path).map_err(|source| RuleError::Read {
@@ -426,22 +425,43 @@ impl RuleSet {
             })?;
             texts.push((file, text));
         }
-        RuleSet::from_texts(&texts)
+        RuleSet::with_builtin(&texts)
     }
 
-    /// Builds a rule set from (file name, TOML text) pairs.
+    /// The embedded pack, its regexes compiled at first use, plus (file name, TOML text)
+    /// pairs checked in full now.
+    pub fn with_builtin(extra: &[(String, String)]) -> Result<RuleSet, RuleError> {
+        let builtin = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string(), Compile::Deferred));
+        let extra = extra
+            .iter()
+            .map(|(n, t)| (n.clone(), t.clone(), Compile::Checked));
+        RuleSet::from_sources(builtin.chain(extra).collect())
+    }
+
+    /// Builds a rule set from (file name, TOML text) pairs, every regex compiled and checked.
     pub fn from_texts(texts: &[(String, String)]) -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources(
+            texts
+                .iter()
+                .map(|(n, t)| (n.clone(), t.clone(), Compile::Checked))
+                .collect(),
+        )
+    }
+
+    fn from_sources(texts: Vec<(String, String, Compile)>) -> Result<RuleSet, RuleError> {
         let mut parsed = Vec::new();
-        for (file, text) in texts {
+        for (file, text, compile) in &texts {
             let raw: RawFile = toml::from_str(text).map_err(|e| RuleError::Syntax {
                 file: file.clone(),
                 message: toml_error(&e, text),
             })?;
-            parsed.push((file.clone(), raw));
+            parsed.push((file.clone(), raw, *compile));
         }
 
         let mut signals: Vec<Signal> = Vec::new();
-        for (file, raw) in &parsed {
+        for (file, raw, compile) in &parsed {
             for s in &raw.signal {
                 let bad = |message: String| RuleError::Invalid {
                     file: file.clone(),
@@ -452,7 +472,7 @@ impl RuleSet {
                 if signals.iter().any(|x| x.id == s.id) {
                     return Err(bad("duplicate signal id".into()));
                 }
-                let regex = byte_regex(&s.regex).map_err(|e| bad(regex_error(&e)))?;
+                let regex = compile.regex(&s.regex).map_err(|e| bad(regex_error(&e)))?;
                 signals.push(Signal {
                     id: s.id.clone(),
                     description: s.description.clone(),
@@ -463,9 +483,9 @@ impl RuleSet {
         }
 
         let mut rules: Vec<Rule> = Vec::new();
-        for (file, raw) in parsed {
+        for (file, raw, compile) in parsed {
             for r in raw.rule {
-                let rule = compile_rule(&file, r, &signals)?;
+                let rule = compile_rule(&file, r, &signals, compile)?;
                 if rules.iter().any(|x| x.id == rule.id) {
                     return Err(RuleError::Invalid {
                         file,
@@ -509,7 +529,30 @@ impl RuleSet {
     }
 }
 
-fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, RuleError> {
+/// When a rule file's regexes are compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compile {
+    /// Now, with every check: a user's file fails the run before any byte is read.
+    Checked,
+    /// At first use: the embedded pack, which its tests compile and check whole.
+    Deferred,
+}
+
+impl Compile {
+    fn regex(self, src: &str) -> Result<LazyRegex, regex::Error> {
+        match self {
+            Compile::Checked => LazyRegex::checked(src),
+            Compile::Deferred => Ok(LazyRegex::deferred(src)),
+        }
+    }
+}
+
+fn compile_rule(
+    file: &str,
+    r: RawRule,
+    signals: &[Signal],
+    compile: Compile,
+) -> Result<Rule, RuleError> {
     let bad = |message: String| RuleError::Invalid {
         file: file.to_string(),
         what: "rule",
@@ -535,20 +578,22 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             "needs at least one [[rule.pattern]] or an analyzer".into()
         ));
     }
-    let globs = |key: &str, list: &[String]| -> Result<Option<globset::GlobSet>, RuleError> {
+    let globs = |key: &str, list: &[String]| -> Result<Option<LazyGlobs>, RuleError> {
         if list.is_empty() {
             return Ok(None);
         }
-        let mut b = globset::GlobSetBuilder::new();
-        for p in list {
-            let glob = globset::GlobBuilder::new(p)
-                .case_insensitive(true)
-                .literal_separator(false)
-                .build()
-                .map_err(|e| bad(format!("{key}: '{p}': {e}")))?;
-            b.add(glob);
-        }
-        Ok(Some(b.build().map_err(|e| bad(format!("{key}: {e}")))?))
+        let parsed = list
+            .iter()
+            .map(|p| {
+                globset::GlobBuilder::new(p)
+                    .case_insensitive(true)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| bad(format!("{key}: '{p}': {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let set = LazyGlobs::new(parsed, compile == Compile::Checked);
+        Ok(Some(set.map_err(|e| bad(format!("{key}: {e}")))?))
     };
     let paths = globs("paths", &r.paths)?;
     let binary_paths = globs("binary_paths", &r.binary_paths)?;
@@ -563,24 +608,29 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
             .ok_or_else(|| bad(format!("unknown signal '{id}'")))
     };
     // a field's regex, its error naming the field
-    let field_regex = |what: &str, src: &str| -> Result<Regex, RuleError> {
-        byte_regex(src).map_err(|e| bad(format!("{what}: {}", regex_error(&e))))
+    let field_regex = |what: &str, src: &str| -> Result<LazyRegex, RuleError> {
+        compile
+            .regex(src)
+            .map_err(|e| bad(format!("{what}: {}", regex_error(&e))))
     };
-    let optional_regex = |what: &str, src: &Option<String>| -> Result<Option<Regex>, RuleError> {
-        src.as_deref().map(|s| field_regex(what, s)).transpose()
-    };
+    let optional_regex =
+        |what: &str, src: &Option<String>| -> Result<Option<LazyRegex>, RuleError> {
+            src.as_deref().map(|s| field_regex(what, s)).transpose()
+        };
 
     let mut patterns = Vec::new();
     for p in &r.pattern {
-        let regex = byte_regex(&p.regex).map_err(|e| bad(regex_error(&e)))?;
-        if !regex.capture_names().any(|n| n == Some("secret")) {
+        let regex = compile.regex(&p.regex).map_err(|e| bad(regex_error(&e)))?;
+        // the group checks compile the regex: the embedded pack's tests make them
+        let checked = compile == Compile::Checked;
+        if checked && !regex.capture_names().any(|n| n == Some("secret")) {
             return Err(bad(format!(
                 "pattern has no named group 'secret': {}",
                 p.regex
             )));
         }
-        let has_key = regex.capture_names().any(|n| n == Some("key"));
-        if (p.tie_key.is_some() || p.reject_key.is_some()) && !has_key {
+        let has_key = || regex.capture_names().any(|n| n == Some("key"));
+        if checked && (p.tie_key.is_some() || p.reject_key.is_some()) && !has_key() {
             return Err(bad(
                 "tie_key and reject_key need a named group 'key' in the pattern".into(),
             ));
@@ -702,13 +752,6 @@ fn compile_rule(file: &str, r: RawRule, signals: &[Signal]) -> Result<Rule, Rule
     })
 }
 
-/// Compiles a rule or signal regex over bytes with ASCII classes: `\w`, `\s`, `\b` and case
-/// folding are ASCII, and negated classes match any byte. Credentials are ASCII, and Unicode
-/// classes made the pack's automata several times larger, which every run paid at start-up.
-fn byte_regex(src: &str) -> Result<Regex, regex::Error> {
-    regex::bytes::RegexBuilder::new(src).unicode(false).build()
-}
-
 /// The score a rule gets when its file names none: the severity's usual band.
 pub fn default_cvss(sev: Severity) -> f32 {
     match sev {
@@ -811,6 +854,49 @@ mod tests {
             .collect();
         texts.push(("extra.toml".into(), extra.into()));
         RuleSet::from_texts(&texts)
+    }
+
+    /// The embedded pack is compiled at first use, so its every regex and group check is
+    /// made here: a bad regex in it fails this test instead of a user's scan.
+    #[test]
+    fn embedded_pack_passes_every_check_when_compiled_up_front() {
+        let texts: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let set = RuleSet::from_texts(&texts).expect("embedded pack, checked");
+        assert!(set.signals.iter().all(|s| s.regex.is_compiled()));
+        let lazy = RuleSet::builtin().expect("embedded pack, deferred");
+        assert!(lazy.signals.iter().all(|s| !s.regex.is_compiled()));
+        assert!(lazy
+            .rules
+            .iter()
+            .flat_map(|r| &r.patterns)
+            .all(|p| !p.regex.is_compiled()));
+    }
+
+    #[test]
+    fn a_bad_regex_in_a_user_rule_file_fails_the_load() {
+        let err = RuleSet::with_builtin(&[(
+            "mine.toml".into(),
+            r#"[[rule]]
+id = "mine"
+description = "d"
+severity = "low"
+keywords = ["zz"]
+remediation = "r"
+why = "w"
+[[rule.pattern]]
+regex = '(?P<secret>zz[a-z]+'
+"#
+            .into(),
+        )])
+        .expect_err("unclosed group");
+        let text = err.to_string();
+        assert!(
+            text.contains("mine.toml") && text.contains("invalid regex"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! first time it appears, so it is scanned once however many commits carry it.
 
 use super::gitobj::{self, CommitMeta};
+use super::index;
 use super::objects::Objects;
 use super::pack::Packs;
+use super::stagediff::{self, Delta};
 use super::treediff::TreeDiff;
 use foldhash::{HashMap, HashSet, HashSetExt};
-use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
+use git2::{DiffOptions, FileMode, ObjectType, Oid, Repository, Sort};
 use std::sync::Arc;
 
 /// Why a repository could not be used at all.
@@ -616,93 +618,174 @@ fn record(
     history.changes.push(Change { path, blob, before });
 }
 
-/// Turns a libgit2 diff's deltas (the index against HEAD) into change-log entries.
-fn record_deltas(
-    diff: &git2::Diff,
-    history: &mut History,
-    interner: &mut Interner,
-    on_new_blob: &mut impl FnMut(u32, Oid, &str),
-) {
+/// A libgit2 diff's deltas (the index against HEAD) in the form the recorder takes.
+fn libgit2_deltas(diff: &git2::Diff) -> Vec<Delta> {
     let regular = |f: &git2::DiffFile| {
         (matches!(f.mode(), FileMode::Blob | FileMode::BlobExecutable) && !f.id().is_zero())
             .then(|| f.id())
     };
-    for delta in diff.deltas() {
-        let (new_file, old_file) = (delta.new_file(), delta.old_file());
-        let path_bytes = new_file
-            .path_bytes()
-            .or_else(|| old_file.path_bytes())
-            .unwrap_or_default();
-        let path = super::pathname::label(path_bytes);
-        let new = match delta.status() {
-            Delta::Deleted => None,
-            _ => regular(&new_file),
+    diff.deltas()
+        .map(|delta| {
+            let (new_file, old_file) = (delta.new_file(), delta.old_file());
+            let path = new_file
+                .path_bytes()
+                .or_else(|| old_file.path_bytes())
+                .unwrap_or_default();
+            Delta {
+                path: path.to_vec(),
+                new: match delta.status() {
+                    git2::Delta::Deleted => None,
+                    _ => regular(&new_file),
+                },
+                old: regular(&old_file),
+                submodule: new_file.mode() == FileMode::Commit,
+            }
+        })
+        .collect()
+}
+
+/// The index a pre-commit scan reads: `GIT_INDEX_FILE` when git set it (`git commit -a` and
+/// `git commit PATH` run the hook on a temporary index that holds what is being committed),
+/// else the repository's own.
+pub struct Staging {
+    index: StagedIndex,
+}
+
+enum StagedIndex {
+    /// Read by [`index::Index`], diffed by [`stagediff`].
+    Parsed(index::Index),
+    /// A split or sparse index, conflicts or flags the reader leaves to libgit2.
+    Libgit2(git2::Index),
+}
+
+impl Staging {
+    /// Reads the index; an error names the file.
+    pub fn open(repo: &Repository) -> Result<Staging, GitError> {
+        if repo.is_bare() {
+            // libgit2's error: a bare repository has no index
+            return Err(repo
+                .index()
+                .err()
+                .map(git_err("reading the index"))
+                .unwrap_or_else(|| GitError::Git {
+                    what: "reading the index".into(),
+                    message: "a bare repository has nothing staged".into(),
+                }));
+        }
+        let path = match std::env::var_os("GIT_INDEX_FILE") {
+            Some(p) if !p.is_empty() => std::path::PathBuf::from(p),
+            _ => repo.path().join("index"),
         };
-        let submodule = new_file.mode() == FileMode::Commit;
-        record(
-            history,
-            interner,
-            &path,
-            new,
-            regular(&old_file),
-            submodule,
-            on_new_blob,
-        );
+        let what = || format!("reading the index {}", path.display());
+        let parsed = match std::fs::read(&path) {
+            Ok(bytes) => index::Index::parse(&bytes).ok(),
+            // no index yet: nothing staged
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(index::Index {
+                entries: Vec::new(),
+                cache: None,
+            }),
+            Err(e) => {
+                return Err(GitError::Git {
+                    what: what(),
+                    message: e.to_string(),
+                })
+            }
+        };
+        let index = match parsed {
+            Some(i) => StagedIndex::Parsed(i),
+            None => StagedIndex::Libgit2(git2::Index::open(&path).map_err(git_err(what()))?),
+        };
+        Ok(Staging { index })
+    }
+
+    /// Whether a file is staged at this path.
+    pub fn has(&self, path: &str) -> bool {
+        match &self.index {
+            StagedIndex::Parsed(i) => i.get(path.as_bytes()).is_some(),
+            StagedIndex::Libgit2(i) => i.get_path(std::path::Path::new(path), 0).is_some(),
+        }
+    }
+
+    /// The staged changes as a one-commit history: HEAD's tree against the index. Deleted
+    /// files are ignored; no history is walked and the working tree is never read.
+    pub fn changes(
+        &self,
+        repo: &Repository,
+        mut on_new_blob: impl FnMut(u32, Oid, &str),
+    ) -> Result<History, GitError> {
+        let mut history = History::default();
+        let head_tree = match repo.head() {
+            Ok(head) => Some(
+                head.peel_to_tree()
+                    .map_err(git_err("reading HEAD's tree"))?,
+            ),
+            // an unborn branch (no commit yet): everything staged is new
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                ) =>
+            {
+                None
+            }
+            Err(e) => return Err(git_err("reading HEAD")(e)),
+        };
+        let deltas = self.deltas(repo, head_tree.as_ref())?;
+        let mut interner = Interner::default();
+        for d in deltas {
+            let path = super::pathname::label(&d.path);
+            record(
+                &mut history,
+                &mut interner,
+                &path,
+                d.new,
+                d.old,
+                d.submodule,
+                &mut on_new_blob,
+            );
+        }
+        history.commits.push(CommitNode {
+            oid: Oid::zero(),
+            time: 0,
+            parent: None,
+            changes: 0..history.changes.len() as u32,
+        });
+        Ok(history)
+    }
+
+    fn deltas(&self, repo: &Repository, head: Option<&git2::Tree>) -> Result<Vec<Delta>, GitError> {
+        let what = "comparing the index with HEAD";
+        match &self.index {
+            StagedIndex::Parsed(i) => {
+                stagediff::diff(repo, head.map(|t| t.id()), i).map_err(git_err(what))
+            }
+            StagedIndex::Libgit2(i) => {
+                let mut opts = DiffOptions::new();
+                opts.ignore_submodules(false).include_typechange(true);
+                let diff = repo
+                    .diff_tree_to_index(head, Some(i), Some(&mut opts))
+                    .map_err(git_err(what))?;
+                Ok(libgit2_deltas(&diff))
+            }
+        }
     }
 }
 
-/// The staged changes as a one-commit history: HEAD's tree against the index. Deleted files
-/// are ignored; no history is walked and the working tree is never read.
-pub fn staged(
-    repo: &Repository,
-    mut on_new_blob: impl FnMut(u32, Oid, &str),
-) -> Result<History, GitError> {
-    let mut history = History::default();
-    let index = repo.index().map_err(git_err("reading the index"))?;
-    let head_tree = match repo.head() {
-        Ok(head) => Some(
-            head.peel_to_tree()
-                .map_err(git_err("reading HEAD's tree"))?,
-        ),
-        // an unborn branch (no commit yet): everything staged is new
-        Err(e)
-            if matches!(
-                e.code(),
-                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-            ) =>
-        {
-            None
-        }
-        Err(e) => return Err(git_err("reading HEAD")(e)),
-    };
-    let mut opts = DiffOptions::new();
-    opts.ignore_submodules(false).include_typechange(true);
-    let diff = repo
-        .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))
-        .map_err(git_err("comparing the index with HEAD"))?;
-    let mut interner = Interner::default();
-    record_deltas(&diff, &mut history, &mut interner, &mut on_new_blob);
-    history.commits.push(CommitNode {
-        oid: Oid::zero(),
-        time: 0,
-        parent: None,
-        changes: 0..history.changes.len() as u32,
-    });
-    Ok(history)
-}
-
 /// True when the repository is a Salesforce DX project: `sfdx-project.json` at the top of
-/// HEAD's tree, or staged there.
-pub fn is_sfdx_project(repo: &Repository) -> bool {
+/// HEAD's tree, or staged there (in `staging`, or else the repository's index).
+pub fn is_sfdx_project(repo: &Repository, staging: Option<&Staging>) -> bool {
     let in_head = repo
         .head()
         .and_then(|h| h.peel_to_tree())
         .is_ok_and(|t| t.get_name(super::SFDX_PROJECT_FILE).is_some());
     in_head
-        || repo.index().is_ok_and(|i| {
-            i.get_path(std::path::Path::new(super::SFDX_PROJECT_FILE), 0)
-                .is_some()
-        })
+        || match staging {
+            Some(s) => s.has(super::SFDX_PROJECT_FILE),
+            None => repo.index().is_ok_and(|i| {
+                i.get_path(std::path::Path::new(super::SFDX_PROJECT_FILE), 0)
+                    .is_some()
+            }),
+        }
 }
 
 /// Metadata of a commit for reports.
@@ -758,6 +841,7 @@ pub fn remote_uri(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::pathname;
     use super::*;
 
     #[test]
@@ -823,5 +907,136 @@ mod tests {
         );
         assert_eq!(remote_uri("/srv/git/app.git"), None);
         assert_eq!(remote_uri("file:///srv/git/app.git"), None);
+    }
+
+    /// Runs git in `dir` with no user or system config.
+    fn git(dir: &std::path::Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(["-c", "core.autocrlf=false", "-c", "init.defaultBranch=main"])
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn write(dir: &std::path::Path, path: &str, text: &str) {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    /// The staged deltas by this crate's index reader, or `None` where it defers to libgit2,
+    /// beside libgit2's own.
+    fn both(dir: &std::path::Path) -> (Option<Vec<Delta>>, Vec<Delta>) {
+        let repo = Repository::open(dir).expect("repo");
+        let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+        let bytes = std::fs::read(repo.path().join("index")).expect("index");
+        let ours = index::Index::parse(&bytes)
+            .ok()
+            .map(|i| stagediff::diff(&repo, head.as_ref().map(|t| t.id()), &i).expect("diff"));
+        let mut opts = DiffOptions::new();
+        opts.ignore_submodules(false).include_typechange(true);
+        let index = repo.index().expect("libgit2 index");
+        let diff = repo
+            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
+            .expect("libgit2 diff");
+        (ours, libgit2_deltas(&diff))
+    }
+
+    #[test]
+    fn the_index_reader_stages_what_libgit2_stages() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path();
+        git(dir, &["init", "-q", "."]);
+        for (p, t) in [
+            ("keep/deep/same.txt", "same"),
+            ("edit.txt", "v1"),
+            ("gone/deep/x.txt", "x"),
+            ("becomes_dir", "file"),
+            ("becomes_file/y.txt", "y"),
+            ("a/b.txt", "ab"),
+            ("a.c", "ac"),
+            ("a0", "a0"),
+            ("mode.sh", "echo"),
+            ("link", "target"),
+        ] {
+            write(dir, p, t);
+        }
+        git(dir, &["add", "-A"]);
+        // an unborn branch: everything staged is an add
+        let (ours, theirs) = both(dir);
+        assert_eq!(ours.as_ref(), Some(&theirs));
+        assert_eq!(theirs.len(), 10);
+        git(dir, &["commit", "-q", "-m", "one"]);
+        // just committed: the cache tree says nothing changed
+        assert_eq!(both(dir), (Some(Vec::new()), Vec::new()));
+
+        write(dir, "edit.txt", "v2");
+        write(dir, "keep/deep/new.txt", "new");
+        write(dir, "a/b0.txt", "b0");
+        std::fs::remove_dir_all(dir.join("gone")).expect("rm");
+        std::fs::remove_file(dir.join("becomes_dir")).expect("rm");
+        write(dir, "becomes_dir/z.txt", "z");
+        std::fs::remove_dir_all(dir.join("becomes_file")).expect("rm");
+        write(dir, "becomes_file", "file");
+        std::fs::remove_file(dir.join("link")).expect("rm");
+        std::os::unix::fs::symlink("edit.txt", dir.join("link")).expect("symlink");
+        git(dir, &["add", "-A"]);
+        git(dir, &["update-index", "--chmod=+x", "mode.sh"]);
+        let sub = "0123456789abcdef0123456789abcdef01234567";
+        git(
+            dir,
+            &[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("160000,{sub},vendor/lib"),
+            ],
+        );
+        let (ours, theirs) = both(dir);
+        assert_eq!(ours.as_ref(), Some(&theirs));
+        let paths: Vec<String> = theirs.iter().map(|d| pathname::label(&d.path)).collect();
+        assert_eq!(
+            paths,
+            [
+                "a/b0.txt",
+                "becomes_dir",
+                "becomes_dir/z.txt",
+                "becomes_file",
+                "becomes_file/y.txt",
+                "edit.txt",
+                "gone/deep/x.txt",
+                "keep/deep/new.txt",
+                "link",
+                "mode.sh",
+                "vendor/lib",
+            ]
+        );
+
+        // index version 4 (prefix-compressed paths) reads the same
+        git(dir, &["update-index", "--index-version", "4"]);
+        let (ours, theirs) = both(dir);
+        assert_eq!(ours.as_ref(), Some(&theirs));
+
+        // what the reader does not model is left to libgit2
+        git(dir, &["update-index", "--index-version", "2"]);
+        write(dir, "later.txt", "later");
+        git(dir, &["add", "-N", "later.txt"]);
+        assert_eq!(both(dir).0, None, "intent-to-add is libgit2's");
+        git(dir, &["rm", "-q", "--cached", "later.txt"]);
+        git(dir, &["update-index", "--split-index"]);
+        let bytes = std::fs::read(dir.join(".git/index")).expect("index");
+        assert!(
+            index::Index::parse(&bytes).is_err(),
+            "a split index is libgit2's (which refuses it too)"
+        );
     }
 }

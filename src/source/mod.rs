@@ -4,12 +4,14 @@
 pub mod fs;
 pub mod git;
 pub mod gitobj;
+pub mod index;
 pub mod loose;
 pub mod neighbours;
 pub mod objects;
 pub mod odbview;
 pub mod pack;
 pub mod pathname;
+pub mod stagediff;
 pub mod stdin;
 pub mod text;
 pub mod treediff;

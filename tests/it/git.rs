@@ -304,6 +304,58 @@ fn staged_works_before_the_first_commit() {
     assert_eq!(run(repo.path(), &["staged"]).code, 1);
 }
 
+/// `git commit -a` and `git commit PATH` run the pre-commit hook on a temporary index
+/// (`GIT_INDEX_FILE`) that holds what is being committed; `.git/index` does not have it yet.
+#[test]
+fn a_pre_commit_hook_sees_what_commit_a_and_a_partial_commit_commit() {
+    let repo = Repo::new();
+    repo.write("app.env", "SF_LOGIN_URL=https://login.salesforce.com\n");
+    repo.write("other.txt", "x\n");
+    repo.commit("initial", "Alice", &date(1));
+    let bin = Path::new(env!("CARGO_BIN_EXE_sfleaks"));
+    let hook = repo.path().join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().expect("hooks")).expect("mkdir");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\nexec '{}' staged\n", bin.display()),
+    )
+    .expect("hook");
+    let mut perm = std::fs::metadata(&hook).expect("hook").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    std::fs::set_permissions(&hook, perm).expect("chmod");
+    let commit = |args: &[&str]| {
+        isolated_git(repo.path())
+            .args(["commit", "-q", "-m", "change"])
+            .args(args)
+            .output()
+            .expect("git commit runs")
+    };
+
+    // the leak is only in the work tree: `-a` commits it, and the hook must see it
+    repo.write(
+        "app.env",
+        format!("SF_LOGIN_URL=https://login.salesforce.com\nSF_CLIENT_SECRET={HEX1}\n"),
+    );
+    let out = commit(&["-a"]);
+    assert!(!out.status.success(), "commit -a with a leak is blocked");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("app.env:2"), "{said}");
+    // naming the file commits its work-tree content too
+    let out = commit(&["--", "app.env"]);
+    assert!(
+        !out.status.success(),
+        "a partial commit with a leak is blocked"
+    );
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]), "1");
+
+    // a clean change goes through both ways
+    repo.write("app.env", "SF_LOGIN_URL=https://test.salesforce.com\n");
+    assert!(commit(&["-a"]).status.success(), "a clean commit -a passes");
+    repo.write("other.txt", "y\n");
+    assert!(commit(&["--", "other.txt"]).status.success());
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]), "3");
+}
+
 #[test]
 fn missing_object_is_reported_and_the_rest_still_scanned() {
     let repo = Repo::new();

@@ -216,7 +216,8 @@ fn bad_configuration_is_one_line_naming_file_and_problem() {
         (
             ".sfleaks.toml",
             "fail-on = [\n".into(),
-            &["line 2", "column"],
+            // the array left open, where it opens
+            &["line 1, column 12", "unclosed array"],
         ),
         (".sfleaks.toml", "fial-on = \"high\"\n".into(), &["fial-on"]),
         (
