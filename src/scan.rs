@@ -349,7 +349,10 @@ pub fn run_git(
         tally: &tally,
         max: opts.max_file_size,
         bctx: source::BlobContext {
-            salesforce_project: git::is_sfdx_project(&repo, staging.as_ref()),
+            salesforce_project: source::InProject::Known(git::is_sfdx_project(
+                &repo,
+                staging.as_ref(),
+            )),
             neighbours: neighbours
                 .as_ref()
                 .map(|n| n as &dyn crate::matcher::Neighbours),

@@ -87,7 +87,7 @@ impl Matcher {
                     "tied to Salesforce by {} at line {}",
                     self.rules.signals[h.signal].id, h.line
                 )),
-                None if pattern.or_project && blob.project => {
+                None if pattern.or_project && blob.project.get() => {
                     reasons.push("it sits in a Salesforce DX project".into())
                 }
                 None => reasons.push(self.neighbour_tie(blob)?),

@@ -46,11 +46,38 @@ pub struct Matcher {
     prefilter: Prefilter,
 }
 
+/// Whether a blob lies inside a Salesforce DX project (an `sfdx-project.json` above it):
+/// known, or worked out when a rule asks (a tree scan would otherwise look for the file in
+/// every folder, where few files ever reach a rule that asks).
+#[derive(Clone, Copy)]
+pub enum InProject<'a> {
+    /// Known up front (one answer for a whole repository).
+    Known(bool),
+    /// Asked for at most when needed.
+    Ask(&'a (dyn Fn() -> bool + Sync)),
+}
+
+impl Default for InProject<'_> {
+    fn default() -> Self {
+        InProject::Known(false)
+    }
+}
+
+impl InProject<'_> {
+    /// The answer.
+    pub fn get(&self) -> bool {
+        match self {
+            InProject::Known(v) => *v,
+            InProject::Ask(f) => f(),
+        }
+    }
+}
+
 /// What the source knows about a blob besides its bytes.
 #[derive(Clone, Copy, Default)]
 pub struct BlobContext<'a> {
-    /// The blob lies inside a Salesforce DX project (an `sfdx-project.json` above it).
-    pub salesforce_project: bool,
+    /// Whether the blob lies inside a Salesforce DX project.
+    pub salesforce_project: InProject<'a>,
     /// The files around it, for a file that holds only a secret.
     pub neighbours: Option<&'a dyn Neighbours>,
 }
@@ -58,7 +85,7 @@ pub struct BlobContext<'a> {
 impl std::fmt::Debug for BlobContext<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BlobContext")
-            .field("salesforce_project", &self.salesforce_project)
+            .field("salesforce_project", &self.salesforce_project.get())
             .field("neighbours", &self.neighbours.is_some())
             .finish()
     }
@@ -69,7 +96,7 @@ impl std::fmt::Debug for BlobContext<'_> {
 struct Blob<'a> {
     path: &'a str,
     kind: FileKind,
-    project: bool,
+    project: InProject<'a>,
     around: Surroundings,
     neighbours: Option<&'a dyn Neighbours>,
 }
@@ -108,7 +135,7 @@ impl Matcher {
     /// True when a rule reports this binary file whole (a keystore in an SFDX project), so a
     /// source must hand it over instead of skipping it as binary.
     pub fn wants_binary(&self, path: &str, bctx: BlobContext) -> bool {
-        bctx.salesforce_project && self.binary_rule(path).is_some()
+        self.binary_rule(path).is_some() && bctx.salesforce_project.get()
     }
 
     fn binary_rule(&self, path: &str) -> Option<&Rule> {
@@ -159,9 +186,9 @@ impl Matcher {
 
     /// Finds secrets in `data`, which is `original` or the `name=value` reading of it.
     fn find_in(&self, data: &[u8], original: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
-        if bctx.salesforce_project {
+        if crate::source::looks_binary(data) {
             if let Some(rule) = self.binary_rule(path) {
-                if crate::source::looks_binary(data) {
+                if bctx.salesforce_project.get() {
                     return vec![self.keystore(data, path, rule)];
                 }
             }

@@ -2,7 +2,7 @@
 //! ripgrep uses): `.gitignore`/`.ignore` respected unless `no_ignore`, hidden files scanned,
 //! `.git/` never entered, symlinks not followed, only regular files read.
 
-use super::{scannable, BlobContext, Sink, Skip, SFDX_PROJECT_FILE};
+use super::{scannable, BlobContext, InProject, Sink, Skip, SFDX_PROJECT_FILE};
 use ignore::{WalkBuilder, WalkState};
 use std::collections::HashMap;
 use std::fs::File;
@@ -99,10 +99,13 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
                 return WalkState::Continue;
             }
             let path = super::pathname::of_path(entry.path());
-            let abs =
-                std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
+            let in_project = || {
+                let abs = std::path::absolute(entry.path())
+                    .unwrap_or_else(|_| entry.path().to_path_buf());
+                abs.parent().is_some_and(|d| projects.contains(d))
+            };
             let ctx = BlobContext {
-                salesforce_project: abs.parent().is_some_and(|d| projects.contains(d)),
+                salesforce_project: InProject::Ask(&in_project),
                 neighbours: Some(&super::neighbours::OnDisk),
             };
             read_file(entry.path(), &path, max, &mut buf, sink, ctx);

@@ -31,7 +31,7 @@ pub enum Skip {
     NotAFile,
 }
 
-pub use crate::matcher::BlobContext;
+pub use crate::matcher::{BlobContext, InProject};
 
 /// The file that marks a Salesforce DX project's root.
 pub const SFDX_PROJECT_FILE: &str = "sfdx-project.json";
