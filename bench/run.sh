@@ -6,6 +6,8 @@
 #   bench/run.sh --histories DIR     also the real histories in DIR: every bare or checked-out
 #                                    repository there (bench/get-histories.sh DIR clones
 #                                    git/git and rails/rails with their branches and tags)
+#   bench/run.sh --trees DIR         the tree corpus from the repositories in DIR (bare clones
+#                                    or checkouts; their HEAD, as `git archive` gives it)
 #   bench/run.sh --offline           corpora from sources on this machine (cargo registry,
 #                                    Python, Perl, node modules) and a synthetic 100k-commit
 #                                    history built by bench/make-history.py
@@ -25,10 +27,12 @@ dir=${SFLEAKS_BENCH_DIR:-/tmp/sfleaks-bench}
 runs=${SFLEAKS_BENCH_RUNS:-3}
 offline=false
 histories=
+trees=
 while [ $# -gt 0 ]; do
   case $1 in
     --offline) offline=true ;;
     --histories) histories=$(cd "${2:?--histories needs a folder}" && pwd); shift ;;
+    --trees) trees=$(cd "${2:?--trees needs a folder}" && pwd); shift ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -39,6 +43,13 @@ mkdir -p "$dir"
 cargo build --release --quiet
 sfleaks="$root/target/release/sfleaks"
 anchors='3MVG9[A-Za-z0-9._]{40,}|services/oauth2/token|client_secret|consumer_?secret|00D[A-Za-z0-9]{12}!|5Aep861|force://'
+# the rule pack's own anchors: every rule keyword, which is what sfleaks' prefilter searches
+keywords=()
+while IFS= read -r k; do keywords+=(-e "$k"); done < <(python3 -c '
+import glob, tomllib
+kw = {k for f in glob.glob("rules/*.toml") for r in tomllib.load(open(f, "rb")).get("rule", [])
+      for k in r.get("keywords", [])}
+print("\n".join(sorted(kw)))')
 
 # gitleaks: its command line changed in 8.19 (`detect`/`protect` became `git`/`dir`); it
 # deletes its report path before writing it, so the report goes to a file of ours, never to
@@ -64,7 +75,13 @@ tree="$dir/tree"
 history="$dir/history"
 if [ ! -d "$tree" ]; then
   mkdir -p "$tree"
-  if $offline; then
+  if [ -n "$trees" ]; then
+    for r in "$trees"/*/; do
+      n=$(basename "$r" .git)
+      mkdir -p "$tree/$n"
+      git -C "$r" archive HEAD | tar -x -C "$tree/$n"
+    done
+  elif $offline; then
     cp -r "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/ "$tree/crates"
     for d in /usr/lib/python3.11 /usr/share/perl /usr/lib/node_modules; do
       [ -d "$d" ] && cp -r "$d" "$tree/$(basename "$d")"
@@ -116,11 +133,13 @@ find -L "$tree" -type f -exec cat {} + >/dev/null 2>&1  # into the page cache
 echo "tree: $mb MB in $(find -L "$tree" -type f | wc -l) files"
 rf_s=$(secs rg -c --no-ignore --hidden sfleaks-never-matches-this "$tree")
 rg_s=$(secs rg -c -i --no-ignore --hidden "$anchors" "$tree")
+rk_s=$(secs rg -c -i -F --no-ignore --hidden "${keywords[@]}" "$tree")
 row "  ripgrep floor (a literal)" "$rf_s" "$(peak_kb rg -c --no-ignore --hidden sfleaks-never-matches-this "$tree")" "1.00x floor"
-row "  ripgrep (rule anchors)" "$rg_s" "$(peak_kb rg -c -i --no-ignore --hidden "$anchors" "$tree")" "$(ratio "$rg_s" "$rf_s" floor)"
+row "  ripgrep (anchor regex)" "$rg_s" "$(peak_kb rg -c -i --no-ignore --hidden "$anchors" "$tree")" "$(ratio "$rg_s" "$rf_s" floor)"
+row "  ripgrep (the pack's $(( ${#keywords[@]} / 2 )) keywords)" "$rk_s" "$(peak_kb rg -c -i -F --no-ignore --hidden "${keywords[@]}" "$tree")" "$(ratio "$rk_s" "$rf_s" floor)"
 sf_s=$(secs "$sfleaks" scan -q --no-ignore --format json -o /dev/null "$tree")
 row "  sfleaks scan --no-ignore" "$sf_s" "$(peak_kb "$sfleaks" scan -q --no-ignore --format json -o /dev/null "$tree")" \
-  "$(ratio "$sf_s" "$rg_s" "rg anchors"), $(ratio "$sf_s" "$rf_s" floor)"
+  "$(ratio "$sf_s" "$rk_s" "rg keywords"), $(ratio "$sf_s" "$rg_s" "rg anchors"), $(ratio "$sf_s" "$rf_s" floor)"
 if [ -n "$gitleaks" ]; then
   # (gitleaks does not follow a symlink given as the directory to scan)
   real=$(cd "$tree" && pwd -P)

@@ -11,6 +11,8 @@ const WORDS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
+    // the JDK's default keystore password, in every Java TLS configuration
+    "changeit",
     "replace",
     "your",
     "xxxx",
@@ -210,6 +212,7 @@ mod tests {
         for v in [
             "YOUR_CONSUMER_SECRET",
             "changeme",
+            "changeit",
             "xxxxxxxxxxxx",
             "AAAAAAAAAAAA",
             "0123456789ABCDEF0123",
