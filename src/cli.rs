@@ -108,6 +108,20 @@ pub struct LimitArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Do not open archives or compressed files (they are skipped as binary).
+    #[arg(long, conflicts_with = "archives")]
+    pub no_archives: bool,
+    /// Open only these kinds of container, comma-separated: zip (jar, war, docx, ...), tar,
+    /// gzip [default: all].
+    #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+    pub archives: Option<Vec<String>>,
+    /// Open containers inside containers down to this depth [default: 3].
+    #[arg(long, value_name = "N")]
+    pub max_archive_depth: Option<usize>,
+    /// Stop reading one archive (every level of it) after this many decompressed bytes
+    /// [default: 1G].
+    #[arg(long, value_name = "SIZE")]
+    pub max_decompressed_size: Option<String>,
 }
 
 /// `sfleaks scan`.

@@ -50,6 +50,8 @@ pub struct Common {
     pub max_file_size: u64,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Which containers to open, and how far.
+    pub archives: crate::source::containers::Limits,
     /// Live verification, when asked for with `--verify`.
     pub verify: Option<VerifyPlan>,
 }
@@ -116,6 +118,7 @@ impl Common {
             },
             (None, None) => parse_size(DEFAULT_MAX_FILE_SIZE).map_err(|e| anyhow!(e))?,
         };
+        let archives = archive_limits(limits, cfg.as_ref())?;
         let mut filter = Filter::default();
         if let Some(c) = &cfg {
             let a = &c.config.allowlist;
@@ -135,6 +138,7 @@ impl Common {
             fail_on,
             max_file_size,
             threads: limits.threads.unwrap_or(0),
+            archives,
             verify: VerifyPlan::from_args(out)?,
         })
     }
@@ -177,6 +181,7 @@ impl ScanPlan {
                 follow: args.follow,
                 max_file_size: common.max_file_size,
                 threads: common.threads,
+                archives: common.archives.clone(),
             }));
         }
         Ok(ScanPlan { common, inputs })
@@ -265,6 +270,50 @@ fn build_matcher(extra: &[PathBuf], cfg: Option<&Loaded>) -> Result<Matcher> {
             .map_err(|e| c.error("disabled-rules", e))?;
     }
     Matcher::new(rules).context("building the keyword prefilter")
+}
+
+/// The container options: command line first, then the config file, then the defaults.
+fn archive_limits(
+    args: &LimitArgs,
+    cfg: Option<&configfile::Loaded>,
+) -> Result<crate::source::containers::Limits> {
+    use crate::source::containers::{Kind, Limits};
+    let file = cfg.map(|c| &c.config);
+    let mut limits = Limits::default();
+    let kinds = |names: &[String]| -> Result<Vec<Kind>, String> {
+        names
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| Kind::parse(n))
+            .collect()
+    };
+    if args.no_archives {
+        limits.kinds.clear();
+    } else if let Some(names) = &args.archives {
+        limits.kinds = kinds(names).map_err(|e| anyhow!("--archives: {e}"))?;
+    } else if let (Some(c), Some(names)) = (cfg, file.and_then(|f| f.archives.as_ref())) {
+        limits.kinds = kinds(names).map_err(|e| c.error("archives", e))?;
+    }
+    match (
+        args.max_archive_depth,
+        file.and_then(|f| f.max_archive_depth),
+    ) {
+        (Some(0), _) => return Err(anyhow!("--max-archive-depth: must be at least 1")),
+        (Some(n), _) | (None, Some(n)) => limits.depth = n.max(1),
+        (None, None) => {}
+    }
+    match (&args.max_decompressed_size, cfg) {
+        (Some(s), _) => {
+            limits.total = parse_size(s).map_err(|e| anyhow!("--max-decompressed-size: {e}"))?
+        }
+        (None, Some(c)) => {
+            if let Some(s) = &c.config.max_decompressed_size {
+                limits.total = parse_size(s).map_err(|e| c.error("max-decompressed-size", e))?;
+            }
+        }
+        (None, None) => {}
+    }
+    Ok(limits)
 }
 
 fn output_plan(args: &OutputArgs) -> OutputPlan {

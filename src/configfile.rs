@@ -20,6 +20,15 @@ pub struct ConfigFile {
     /// Skip files larger than this.
     #[serde(default)]
     pub max_file_size: Option<String>,
+    /// Kinds of container to open (`[]`: none).
+    #[serde(default)]
+    pub archives: Option<Vec<String>>,
+    /// How deep containers inside containers are opened.
+    #[serde(default)]
+    pub max_archive_depth: Option<usize>,
+    /// Decompressed bytes read from one archive.
+    #[serde(default)]
+    pub max_decompressed_size: Option<String>,
     /// Rule ids not to run.
     #[serde(default)]
     pub disabled_rules: Vec<String>,

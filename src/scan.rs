@@ -36,6 +36,10 @@ pub struct Stats {
     pub baselined: u64,
     /// Findings hidden by the config allowlist.
     pub allowlisted: u64,
+    /// Archives and compressed files opened (at every level).
+    pub archives: u64,
+    /// Files read out of them (counted in `files` too when scanned).
+    pub archive_entries: u64,
     /// Wall time of the scan.
     pub elapsed_ms: u64,
 }
@@ -96,6 +100,8 @@ pub enum Input {
 /// Counters shared by all workers, and the warnings they print.
 struct Tally {
     counters: Arc<Counters>,
+    archives: AtomicU64,
+    archive_entries: AtomicU64,
     binary: AtomicU64,
     large: AtomicU64,
     errors: AtomicU64,
@@ -106,6 +112,8 @@ impl Tally {
     fn new(quiet: bool, counters: Arc<Counters>) -> Tally {
         Tally {
             counters,
+            archives: AtomicU64::new(0),
+            archive_entries: AtomicU64::new(0),
             binary: AtomicU64::new(0),
             large: AtomicU64::new(0),
             errors: AtomicU64::new(0),
@@ -162,6 +170,8 @@ impl Tally {
             suppressed: 0,
             baselined: 0,
             allowlisted: 0,
+            archives: self.archives.load(Ordering::Relaxed),
+            archive_entries: self.archive_entries.load(Ordering::Relaxed),
             elapsed_ms: started.elapsed().as_millis() as u64,
         }
     }
@@ -196,6 +206,13 @@ impl Sink for Collector<'_> {
 
     fn wants_binary(&self, path: &str, ctx: source::BlobContext) -> bool {
         self.matcher.wants_binary(path, ctx)
+    }
+
+    fn opened(&self, opened: source::containers::Opened) {
+        let t = &self.tally;
+        t.archives.fetch_add(opened.containers, Ordering::Relaxed);
+        t.archive_entries
+            .fetch_add(opened.entries, Ordering::Relaxed);
     }
 }
 

@@ -252,8 +252,16 @@ pub fn summary(findings: &[Finding], stats: &Stats) -> String {
             stats.elapsed_ms
         ));
     } else {
+        let inside = match stats.archives {
+            0 => String::new(),
+            n => format!(
+                " ({} from {n} archive{})",
+                stats.archive_entries,
+                if n == 1 { "" } else { "s" }
+            ),
+        };
         s.push_str(&format!(
-            "; scanned {} file{plural}, {} in {} ms",
+            "; scanned {} file{plural}{inside}, {} in {} ms",
             stats.files,
             human_bytes(stats.bytes),
             stats.elapsed_ms

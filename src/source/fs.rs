@@ -2,6 +2,7 @@
 //! ripgrep uses): `.gitignore`/`.ignore` respected unless `no_ignore`, hidden files scanned,
 //! `.git/` never entered, symlinks not followed, only regular files read.
 
+use super::containers::Limits;
 use super::{scannable, BlobContext, InProject, Sink, Skip, SFDX_PROJECT_FILE};
 use ignore::{WalkBuilder, WalkState};
 use std::collections::HashMap;
@@ -50,6 +51,8 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Which containers to open, and how far.
+    pub archives: super::containers::Limits,
 }
 
 /// Walks every root and feeds each regular file to the sink; each worker thread reuses one
@@ -76,6 +79,7 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
             .parents(false);
     }
     let max = opts.max_file_size;
+    let archives = &opts.archives;
     let projects = Projects::default();
     let projects = &projects;
     builder.build_parallel().run(|| {
@@ -108,13 +112,21 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
                 salesforce_project: InProject::Ask(&in_project),
                 neighbours: Some(&super::neighbours::OnDisk),
             };
-            read_file(entry.path(), &path, max, &mut buf, sink, ctx);
+            read_file(entry.path(), &path, max, &mut buf, sink, ctx, archives);
             WalkState::Continue
         })
     });
 }
 
-fn read_file(p: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &dyn Sink, ctx: BlobContext) {
+fn read_file(
+    p: &Path,
+    path: &str,
+    max: u64,
+    buf: &mut Vec<u8>,
+    sink: &dyn Sink,
+    ctx: BlobContext,
+    archives: &Limits,
+) {
     let mut file = match File::open(p) {
         Ok(f) => f,
         Err(e) => return sink.skipped(path, Skip::Unreadable(e.to_string())),
@@ -130,6 +142,11 @@ fn read_file(p: &Path, path: &str, max: u64, buf: &mut Vec<u8>, sink: &dyn Sink,
     }
     if buf.len() as u64 > max {
         return sink.skipped(path, Skip::TooLarge(buf.len() as u64));
+    }
+    if let Some(kind) = archives.opens(buf) {
+        let opened = super::containers::open(path, buf, kind, archives, sink, ctx);
+        sink.opened(opened);
+        return;
     }
     // a keystore in an SFDX project is wanted even though it is binary
     match scannable(buf, || sink.wants_binary(path, ctx)) {

@@ -1,6 +1,7 @@
 //! Where bytes come from. A source hands each blob (bytes plus the path it was reached by) to a
 //! [`Sink`]; it never interprets the bytes itself.
 
+pub mod containers;
 pub mod fs;
 pub mod git;
 pub mod gitobj;
@@ -46,4 +47,6 @@ pub trait Sink: Sync {
     }
     /// Something the source passed over, and why.
     fn skipped(&self, path: &str, why: Skip);
+    /// What one outermost container gave, for the summary line.
+    fn opened(&self, _opened: containers::Opened) {}
 }

@@ -5,7 +5,7 @@ use super::util::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-fn sarif_validator() -> jsonschema::Validator {
+pub(super) fn sarif_validator() -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join("testdata/schemas/sarif-schema-2.1.0.json"))
         .expect("schema vendored in testdata");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");

@@ -1,3 +1,4 @@
+mod archives;
 mod ci;
 mod cli;
 mod git;

@@ -1,0 +1,332 @@
+//! Containers: archives and compressed files opened in memory, their entries handed on as
+//! blobs named by the path through them (`lib/app.jar!BOOT-INF/classes/application.yml`).
+//!
+//! This layer sits between a source that read some bytes and the sink: it knows the formats,
+//! the matcher never learns where its text came from. Every container is read from memory and
+//! nothing is written to disk. Depth, entry count, per-entry and total decompressed bytes and
+//! the compression ratio are bounded: a bomb, a quine or a corrupt archive gives a warning
+//! naming the file and the limit, and the scan goes on.
+
+mod gzip;
+mod tar;
+mod zip;
+
+use super::{scannable, BlobContext, Sink, Skip};
+
+/// The kinds of container this layer opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// zip and the formats built on it: jar, war, ear, apk, aar, nupkg, whl, vsix, docx, ...
+    Zip,
+    /// A tar archive.
+    Tar,
+    /// gzip: one compressed file (`app.log.gz`), or a `.tar.gz`.
+    Gzip,
+}
+
+impl Kind {
+    /// Every kind, in the order `--archives` lists them.
+    pub const ALL: [Kind; 3] = [Kind::Zip, Kind::Tar, Kind::Gzip];
+
+    /// The name used on the command line and in the config file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Zip => "zip",
+            Kind::Tar => "tar",
+            Kind::Gzip => "gzip",
+        }
+    }
+
+    /// The kind named `s`.
+    pub fn parse(s: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                format!("unknown archive kind '{s}' ({})", names.join(", "))
+            })
+    }
+
+    /// The container `data` is, by its magic bytes (names lie; a jar is a zip whatever it
+    /// is called, and a renamed `.log.gz` is still gzip).
+    pub fn of(data: &[u8]) -> Option<Kind> {
+        if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
+            Some(Kind::Zip)
+        } else if data.starts_with(&[0x1f, 0x8b]) {
+            Some(Kind::Gzip)
+        } else if data.get(257..262) == Some(b"ustar") {
+            Some(Kind::Tar)
+        } else {
+            None
+        }
+    }
+}
+
+/// What may be opened, and how far.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Kinds to open; empty: none (`--no-archives`).
+    pub kinds: Vec<Kind>,
+    /// Containers inside containers, counting the outermost as 1.
+    pub depth: usize,
+    /// Decompressed bytes read from one outermost container, all entries and levels together.
+    pub total: u64,
+    /// Decompressed bytes of one entry (64 MiB: with three levels in memory on each of two
+    /// workers, a scan stays under 512 MB whatever it opens).
+    pub entry: u64,
+    /// Entries read from one container.
+    pub entries: usize,
+    /// Largest decompressed-to-compressed ratio of an entry over [`RATIO_FLOOR`] bytes
+    /// (100:1, as Apache POI allows Office files; text compresses 5-20:1).
+    pub ratio: u64,
+}
+
+/// Entries smaller than this are never held to the ratio (a few KB of zeros compress well).
+pub const RATIO_FLOOR: u64 = 1 << 20;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            kinds: Kind::ALL.to_vec(),
+            depth: 3,
+            total: 1 << 30,
+            entry: 64 << 20,
+            entries: 100_000,
+            ratio: 100,
+        }
+    }
+}
+
+impl Limits {
+    /// No container is opened.
+    pub fn none() -> Limits {
+        Limits {
+            kinds: Vec::new(),
+            ..Limits::default()
+        }
+    }
+
+    /// The kind to open `data` as, if any.
+    pub fn opens(&self, data: &[u8]) -> Option<Kind> {
+        Kind::of(data).filter(|k| self.kinds.contains(k))
+    }
+}
+
+/// Counts what containers gave, for the summary line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    /// Containers opened (at every level).
+    pub containers: u64,
+    /// Entries handed on as blobs.
+    pub entries: u64,
+}
+
+/// One entry read out of a container: its name inside it and its bytes.
+struct Entry {
+    name: String,
+    data: Vec<u8>,
+}
+
+/// Where a reader hands each entry as soon as it is read, and each problem (naming an entry,
+/// or the container when `None`): one entry in memory at a time per level.
+struct Listing<'f> {
+    entry: &'f mut dyn FnMut(Entry, &mut Budget),
+    problems: Vec<(Option<String>, String)>,
+}
+
+impl Listing<'_> {
+    fn problem(&mut self, entry: Option<String>, why: String) {
+        self.problems.push((entry, why));
+    }
+}
+
+/// The budget one outermost container shares across its levels.
+struct Budget<'l> {
+    limits: &'l Limits,
+    left: u64,
+}
+
+impl Budget<'_> {
+    /// How many bytes the next entry may inflate to.
+    fn entry_cap(&self) -> u64 {
+        self.limits.entry.min(self.left)
+    }
+
+    /// Counts an entry read within its cap against the container's total.
+    fn take(&mut self, size: u64) {
+        self.left = self.left.saturating_sub(size);
+    }
+}
+
+/// Reads at most what the limits allow from one entry's decompressing reader, stopping as
+/// soon as it is over its cap or its ratio (a bomb is never inflated whole).
+fn read_bounded(
+    mut reader: impl std::io::Read,
+    compressed: u64,
+    budget: &Budget,
+) -> Result<Vec<u8>, String> {
+    let cap = budget.entry_cap();
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(out),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(one_line(&e.to_string())),
+        };
+        out.extend_from_slice(&chunk[..n]);
+        let size = out.len() as u64;
+        if size > cap {
+            return Err(if cap < budget.limits.entry {
+                format!(
+                    "over --max-decompressed-size ({} bytes in all)",
+                    budget.limits.total
+                )
+            } else {
+                format!("an entry over {} bytes decompressed", budget.limits.entry)
+            });
+        }
+        if size > RATIO_FLOOR && size / compressed.max(1) > budget.limits.ratio {
+            return Err(format!(
+                "compression ratio over {}:1 ({size} bytes from {compressed} and counting)",
+                budget.limits.ratio
+            ));
+        }
+    }
+}
+
+/// An error on one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Opens the container at `path` (its bytes `data`, of `kind`) and hands every entry on to
+/// `sink` as `path!name`, opening containers inside it up to the depth limit. Warnings go
+/// to the sink as unreadable entries; returns what was opened.
+pub fn open(
+    path: &str,
+    data: &[u8],
+    kind: Kind,
+    limits: &Limits,
+    sink: &dyn Sink,
+    ctx: BlobContext,
+) -> Opened {
+    let mut budget = Budget {
+        limits,
+        left: limits.total,
+    };
+    let mut opened = Opened::default();
+    // an entry's neighbours are not files on disk
+    let ctx = BlobContext {
+        neighbours: None,
+        ..ctx
+    };
+    descend(path, data, kind, 1, &mut budget, sink, ctx, &mut opened);
+    opened
+}
+
+#[allow(clippy::too_many_arguments)]
+fn descend(
+    path: &str,
+    data: &[u8],
+    kind: Kind,
+    depth: usize,
+    budget: &mut Budget,
+    sink: &dyn Sink,
+    ctx: BlobContext,
+    opened: &mut Opened,
+) {
+    opened.containers += 1;
+    let mut on_entry = |entry: Entry, budget: &mut Budget| {
+        // a gzip of a tar is one archive: its entries are named from the `.tar.gz`
+        let inner = if entry.name.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}!{}", entry.name)
+        };
+        if let Some(k) = budget.limits.opens(&entry.data) {
+            if depth >= budget.limits.depth {
+                sink.skipped(
+                    &inner,
+                    Skip::Unreadable(format!(
+                        "a {} inside {depth} containers, over --max-archive-depth {}",
+                        k.name(),
+                        budget.limits.depth
+                    )),
+                );
+            } else {
+                descend(&inner, &entry.data, k, depth + 1, budget, sink, ctx, opened);
+            }
+            return;
+        }
+        opened.entries += 1;
+        match scannable(&entry.data, || sink.wants_binary(&inner, ctx)) {
+            Some(text) => sink.blob(&inner, &text, ctx),
+            None => sink.skipped(&inner, Skip::Binary),
+        }
+    };
+    let mut listing = Listing {
+        entry: &mut on_entry,
+        problems: Vec::new(),
+    };
+    match kind {
+        Kind::Zip => zip::read(data, budget, &mut listing),
+        Kind::Tar => tar::read(data, budget, &mut listing),
+        Kind::Gzip => gzip::read(path, data, budget, &mut listing),
+    }
+    for (entry, why) in listing.problems {
+        let at = match entry {
+            Some(name) => format!("{path}!{name}"),
+            None => path.to_string(),
+        };
+        sink.skipped(&at, Skip::Unreadable(why));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_told_by_their_magic_bytes() {
+        assert_eq!(Kind::of(b"PK\x03\x04rest"), Some(Kind::Zip));
+        assert_eq!(Kind::of(&[0x1f, 0x8b, 8, 0]), Some(Kind::Gzip));
+        let mut tar = vec![0u8; 512];
+        tar[257..262].copy_from_slice(b"ustar");
+        assert_eq!(Kind::of(&tar), Some(Kind::Tar));
+        assert_eq!(Kind::of(b"plain text"), None);
+        assert!(Kind::parse("jar").is_err());
+        assert_eq!(Kind::parse(" tar"), Ok(Kind::Tar));
+    }
+
+    #[test]
+    fn a_read_stops_at_the_limit_it_breaks() {
+        let limits = Limits {
+            total: 10 << 20,
+            entry: 4 << 20,
+            ratio: 100,
+            ..Limits::default()
+        };
+        let mut b = Budget {
+            limits: &limits,
+            left: limits.total,
+        };
+        let zeros = |n: usize| std::io::repeat(0).take(n as u64);
+        use std::io::Read;
+        assert_eq!(
+            read_bounded(zeros(3 << 20), 1 << 20, &b).map(|v| v.len()),
+            Ok(3 << 20)
+        );
+        b.take(3 << 20);
+        let e = read_bounded(zeros(5 << 20), 1 << 20, &b).expect_err("entry");
+        assert!(e.contains("an entry over"), "{e}");
+        let e = read_bounded(zeros(2 << 20), 100, &b).expect_err("ratio");
+        assert!(e.contains("ratio"), "{e}");
+        b.take(3 << 20);
+        b.take(3 << 20);
+        let e = read_bounded(zeros(2 << 20), 1 << 20, &b).expect_err("total");
+        assert!(e.contains("--max-decompressed-size"), "{e}");
+    }
+}

@@ -1,0 +1,241 @@
+//! Archives and compressed files: fixtures made by `jar`, `zip`, `tar` and `gzip`, and hostile
+//! ones (bombs, deep nesting, odd names, encryption, corruption) built here.
+
+use super::ci::assert_valid_sarif;
+use super::util::*;
+use serde_json::Value;
+use std::io::Write;
+
+/// (path, severity) of every finding, sorted.
+fn found(r: &Run) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = r.json()["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap_or_default();
+            let p = p.rsplit_once("testdata/archives/").map_or(p, |(_, r)| r);
+            (
+                p.to_string(),
+                f["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn pair(p: &str, s: &str) -> (String, String) {
+    (p.to_string(), s.to_string())
+}
+
+/// A zip with these (name, bytes) entries, deflated.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).expect("entry");
+        w.write_all(data).expect("write");
+    }
+    w.finish().expect("zip").into_inner()
+}
+
+fn leak() -> String {
+    format!(
+        "sf.login_url=https://login.salesforce.com\nsf.client_id={KEY2}\nsf.client_secret={HEX3}\n"
+    )
+}
+
+#[test]
+fn archives_made_by_jar_zip_tar_and_gzip_are_opened_and_named_by_the_path_through_them() {
+    let r = scan_fixture("testdata/archives", &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        found(&r),
+        vec![
+            pair("app.log.gz!app.log", "critical"),
+            pair("deploy.tar.gz!sync.py", "high"),
+            pair(
+                "release.zip!service.jar!BOOT-INF/classes/application.properties",
+                "critical"
+            ),
+            pair(
+                "service.jar!BOOT-INF/classes/application.properties",
+                "critical"
+            ),
+        ]
+    );
+    // the same file outside any archive gets the same severity: same rules, same context
+    assert!(r.stderr.contains("from 7 archives"), "{}", r.stderr);
+    // the encrypted entry is named, and nothing of it is read
+    assert!(
+        r.stderr
+            .contains("encrypted.zip!creds.properties: encrypted, not read"),
+        "{}",
+        r.stderr
+    );
+    let sarif = run(
+        &root(),
+        &[
+            "scan",
+            "--config",
+            "/dev/null",
+            "--format",
+            "sarif",
+            "testdata/archives",
+        ],
+    );
+    let doc: Value = serde_json::from_str(&sarif.stdout).expect("sarif");
+    let uris: Vec<&str> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(uris.iter().any(|u| u.contains("service.jar")), "{uris:?}");
+    assert_valid_sarif(&doc);
+}
+
+#[test]
+fn archives_can_be_left_closed_or_opened_by_kind_and_depth() {
+    let r = scan_fixture("testdata/archives", &["--no-archives"]);
+    assert_eq!((r.code, found(&r)), (0, vec![]), "{}", r.stderr);
+    let r = scan_fixture("testdata/archives", &["--archives", "gzip"]);
+    assert_eq!(found(&r), vec![pair("app.log.gz!app.log", "critical")]);
+    // a jar inside a zip is two levels: depth 1 opens the zip and names the jar it left shut
+    let r = scan_fixture(
+        "testdata/archives/release.zip",
+        &["--max-archive-depth", "1"],
+    );
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr.contains("release.zip!service.jar")
+            && r.stderr.contains("over --max-archive-depth 1"),
+        "{}",
+        r.stderr
+    );
+    let r = scan_fixture("testdata/archives", &["--archives", "rar"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown archive kind 'rar'"),
+        "{}",
+        r.stderr
+    );
+    // the config file's keys
+    let tree = Tree::new();
+    tree.write(".sfleaks.toml", "archives = []\n");
+    tree.write(
+        "app.jar",
+        zip_of(&[("application.properties", leak().as_bytes())]),
+    );
+    assert_eq!(run(tree.path(), &["scan", "."]).code, 0);
+    tree.write(".sfleaks.toml", "max-archive-depth = 2\n");
+    assert_eq!(run(tree.path(), &["scan", "."]).code, 1);
+}
+
+#[test]
+fn a_bomb_is_stopped_at_its_limit_and_the_rest_is_scanned() {
+    let tree = Tree::new();
+    tree.write("plain.env", leak());
+    // one entry of 64 MiB of zeros (about 64 KiB deflated): stopped by its ratio
+    let zeros = vec![0u8; 64 << 20];
+    tree.write("bomb.zip", zip_of(&[("zeros.bin", &zeros)]));
+    // a gzip of the same
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&zeros).expect("gzip");
+    tree.write("sparse.img.gz", gz.finish().expect("gzip"));
+    // 42.zip-style: zips inside zips, ten levels, a leak at the bottom
+    let mut nested = zip_of(&[("deep.env", leak().as_bytes())]);
+    for level in 0..10 {
+        nested = zip_of(&[(&format!("level{level}.zip"), &nested)]);
+    }
+    tree.write("nested.zip", nested);
+    let r = run(tree.path(), &["scan", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(found(&r), vec![pair("./plain.env", "high")], "{}", r.stderr);
+    for needle in [
+        "bomb.zip!zeros.bin: compression ratio over 100:1",
+        "sparse.img.gz: gzip: compression ratio over 100:1",
+        "over --max-archive-depth 3",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
+    // a total below what the archive holds: named as that limit
+    let r = run(
+        tree.path(),
+        &[
+            "scan",
+            "--max-decompressed-size",
+            "1K",
+            "--format",
+            "json",
+            "nested.zip",
+        ],
+    );
+    assert!(r.stderr.contains("--max-decompressed-size"), "{}", r.stderr);
+}
+
+#[test]
+fn odd_entry_names_are_escaped_and_nothing_is_written_to_disk() {
+    let tree = Tree::new();
+    let names = ["../../escape.env", "/etc/abs.env", "ctl\n\u{1b}[31m.env"];
+    let entries: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (*n, leak().leak().as_bytes()))
+        .collect();
+    tree.write("odd.zip", zip_of(&entries));
+    let before: Vec<_> = walk_names(tree.path());
+    let r = run(tree.path(), &["scan", "--format", "json", "."]);
+    assert_eq!(r.code, 1);
+    let paths: Vec<String> = found(&r).into_iter().map(|(p, _)| p).collect();
+    assert!(
+        paths.contains(&"./odd.zip!../../escape.env".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"./odd.zip!/etc/abs.env".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.iter().any(|p| p.contains("ctl\\n\\u{1b}[31m.env")),
+        "{paths:?}"
+    );
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "no raw escape reaches the report"
+    );
+    assert_eq!(walk_names(tree.path()), before, "nothing extracted");
+    assert!(!tree.path().join("../../escape.env").exists());
+}
+
+fn walk_names(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn corrupt_and_truncated_archives_are_one_warning_each() {
+    let tree = Tree::new();
+    tree.write("plain.env", leak());
+    let whole = std::fs::read(root().join("testdata/archives/service.jar")).expect("jar");
+    tree.write("cut.jar", &whole[..whole.len() / 2]);
+    let tgz = std::fs::read(root().join("testdata/archives/deploy.tar.gz")).expect("tgz");
+    tree.write("cut.tar.gz", &tgz[..tgz.len() - 40]);
+    let mut garbage = b"PK\x03\x04".to_vec();
+    garbage.extend(std::iter::repeat_n(0xA5u8, 4000));
+    tree.write("garbage.zip", garbage);
+    let r = run(tree.path(), &["scan", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(found(&r), vec![pair("./plain.env", "high")]);
+    for name in ["cut.jar", "cut.tar.gz", "garbage.zip"] {
+        let lines = r.stderr.lines().filter(|l| l.contains(name)).count();
+        assert_eq!(lines, 1, "{name}: {}", r.stderr);
+    }
+}
