@@ -528,16 +528,7 @@ pub fn walk(
                 .push(format!("cannot diff commit {}: {}", visit.oid, e.message()));
         }
         for d in deltas {
-            let path = super::pathname::label(&d.path);
-            record(
-                &mut history,
-                &mut interner,
-                &path,
-                d.new,
-                d.old,
-                d.submodule,
-                &mut on_new_blob,
-            );
+            record_delta(&mut history, &mut interner, d, &mut on_new_blob);
         }
         node.changes = start..history.changes.len() as u32;
         walked.push((node, visit.parent));
@@ -616,6 +607,25 @@ fn record(
     let before = old.map(|oid| history.blob_id(interner, oid));
     let path = history.path_id(interner, path);
     history.changes.push(Change { path, blob, before });
+}
+
+/// Records one delta of a tree diff or of the staged changes.
+fn record_delta(
+    history: &mut History,
+    interner: &mut Interner,
+    d: Delta,
+    on_new_blob: &mut impl FnMut(u32, Oid, &str),
+) {
+    let path = super::pathname::label(&d.path);
+    record(
+        history,
+        interner,
+        &path,
+        d.new,
+        d.old,
+        d.submodule,
+        on_new_blob,
+    );
 }
 
 /// A libgit2 diff's deltas (the index against HEAD) in the form the recorder takes.
@@ -733,16 +743,7 @@ impl Staging {
         let deltas = self.deltas(repo, head_tree.as_ref())?;
         let mut interner = Interner::default();
         for d in deltas {
-            let path = super::pathname::label(&d.path);
-            record(
-                &mut history,
-                &mut interner,
-                &path,
-                d.new,
-                d.old,
-                d.submodule,
-                &mut on_new_blob,
-            );
+            record_delta(&mut history, &mut interner, d, &mut on_new_blob);
         }
         history.commits.push(CommitNode {
             oid: Oid::zero(),

@@ -5,21 +5,9 @@
 //! without reading it, so one staged file costs the trees on its path, not the whole tree.
 
 use super::index::{CacheTree, Entry, Index};
+pub use super::treediff::Delta;
 use git2::{Oid, Repository};
 use std::cmp::Ordering;
-
-/// One changed path, as the history recorder takes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delta {
-    /// Path from the top of the work tree.
-    pub path: Vec<u8>,
-    /// The staged blob, when it is a regular file (none for a deletion, link or submodule).
-    pub new: Option<Oid>,
-    /// HEAD's blob there, when it was a regular file.
-    pub old: Option<Oid>,
-    /// The staged entry is a submodule's commit.
-    pub submodule: bool,
-}
 
 const TREE: u32 = 0o040000;
 const SUBMODULE: u32 = 0o160000;
