@@ -109,9 +109,13 @@ pub fn attribute(history: &History, findings: &[Vec<Finding>]) -> Vec<Attributed
 /// The finding as seen at `path` (a blob is scanned once, under the first path it appeared at).
 fn relabel(f: &Finding, path: &str) -> Finding {
     let mut f = f.clone();
+    let path = match &f.within {
+        Some(inner) => format!("{path}{inner}"),
+        None => path.to_string(),
+    };
     if f.path != path {
-        f.fingerprint = fingerprint(&f.rule, path, &f.secret);
-        f.path = path.to_string();
+        f.fingerprint = fingerprint(&f.rule, &path, &f.secret);
+        f.path = path;
     }
     f
 }

@@ -234,6 +234,7 @@ impl GitPlan {
             threads: common.threads,
             quiet: common.output.quiet,
             progress: !common.output.quiet && std::io::stderr().is_terminal(),
+            archives: common.archives.clone(),
         };
         Ok(GitPlan { common, git })
     }

@@ -191,6 +191,9 @@ pub struct Finding {
     pub occurrences: Option<u64>,
     /// Live verification, with `--verify`.
     pub verification: Option<Verification>,
+    /// For a file inside a container in a git blob, the path through the container after the
+    /// blob's own path (`!BOOT-INF/app.yml`): the same blob at another path keeps it.
+    pub within: Option<String>,
 }
 
 impl Finding {
@@ -218,6 +221,7 @@ impl Finding {
             last_seen: None,
             occurrences: None,
             verification: None,
+            within: None,
         }
     }
 

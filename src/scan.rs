@@ -121,6 +121,13 @@ impl Tally {
         }
     }
 
+    fn opened(&self, opened: source::containers::Opened) {
+        self.archives
+            .fetch_add(opened.containers, Ordering::Relaxed);
+        self.archive_entries
+            .fetch_add(opened.entries, Ordering::Relaxed);
+    }
+
     fn scanned(&self, bytes: usize) {
         self.counters.blobs.fetch_add(1, Ordering::Relaxed);
         self.counters
@@ -209,10 +216,7 @@ impl Sink for Collector<'_> {
     }
 
     fn opened(&self, opened: source::containers::Opened) {
-        let t = &self.tally;
-        t.archives.fetch_add(opened.containers, Ordering::Relaxed);
-        t.archive_entries
-            .fetch_add(opened.entries, Ordering::Relaxed);
+        self.tally.opened(opened);
     }
 }
 
@@ -295,6 +299,8 @@ pub struct GitOptions {
     pub quiet: bool,
     /// Draw progress on stderr.
     pub progress: bool,
+    /// Which containers in blobs to open, and how far.
+    pub archives: source::containers::Limits,
 }
 
 /// Blobs handed to the workers together: one channel operation (and at most one wake-up) per
@@ -375,6 +381,7 @@ pub fn run_git(
                 .map(|n| n as &dyn crate::matcher::Neighbours),
         },
         check_loose: staged,
+        archives: &opts.archives,
     };
     let reader = &reader;
     let progress = Progress::start(
@@ -603,6 +610,8 @@ struct BlobReader<'a> {
     /// Check the blob's loose file before libgit2 reads it (staged scans; history scans
     /// checked every loose object up front).
     check_loose: bool,
+    /// Which containers to open, and how far.
+    archives: &'a source::containers::Limits,
 }
 
 impl BlobReader<'_> {
@@ -620,6 +629,7 @@ impl BlobReader<'_> {
             max,
             bctx,
             check_loose,
+            ..
         } = *self;
         let label = format!("{path} (blob {oid})");
         if check_loose {
@@ -639,11 +649,53 @@ impl BlobReader<'_> {
                 return Vec::new();
             }
         };
+        if let Some(kind) = self.archives.opens(&blob) {
+            let entries = Entries {
+                matcher,
+                tally,
+                outer: path,
+                found: Mutex::new(Vec::new()),
+            };
+            let opened = source::containers::open(path, &blob, kind, self.archives, &entries, bctx);
+            tally.opened(opened);
+            return entries
+                .found
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner());
+        }
         let Some(data) = source::scannable(&blob, || matcher.wants_binary(path, bctx)) else {
             tally.skipped(&label, Skip::Binary);
             return Vec::new();
         };
         tally.scanned(data.len());
         matcher.find_with(&data, path, bctx)
+    }
+}
+
+/// The files inside one container blob: matched, each finding knowing its path within it.
+struct Entries<'a> {
+    matcher: &'a Matcher,
+    tally: &'a Tally,
+    outer: &'a str,
+    found: Mutex<Vec<Finding>>,
+}
+
+impl Sink for Entries<'_> {
+    fn blob(&self, path: &str, data: &[u8], ctx: source::BlobContext) {
+        self.tally.scanned(data.len());
+        let within = path.strip_prefix(self.outer).map(str::to_string);
+        let mut found = self.matcher.find_with(data, path, ctx);
+        for f in &mut found {
+            f.within.clone_from(&within);
+        }
+        lock(&self.found).extend(found);
+    }
+
+    fn skipped(&self, path: &str, why: Skip) {
+        self.tally.skipped(path, why);
+    }
+
+    fn wants_binary(&self, path: &str, ctx: source::BlobContext) -> bool {
+        self.matcher.wants_binary(path, ctx)
     }
 }

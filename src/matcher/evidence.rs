@@ -64,6 +64,7 @@ pub(super) fn finding_for(
         last_seen: None,
         occurrences: None,
         verification: None,
+        within: None,
     }
 }
 

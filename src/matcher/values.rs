@@ -167,6 +167,14 @@ pub(super) fn check(
     let listed = !separator.is_empty()
         && separator.iter().any(|c| matches!(c, b',' | b'('))
         && !separator.iter().any(|c| matches!(c, b'=' | b':' | b'>'));
+    // a web address is not a password: generated SOAP bindings pass a field's name, then its
+    // schema's namespace (`"password","http://www.w3.org/2001/XMLSchema"`)
+    if pattern.human && {
+        let lower = value.get(..8).unwrap_or(&value).to_ascii_lowercase();
+        lower.starts_with("http://") || lower.starts_with("https://")
+    } {
+        return None;
+    }
     let minified = blob.around.minified || line_range.len() > LONG_LINE;
     let names_stand_here = listed || minified || blob.around.generated_docs;
     if shape::is_name(&value) && (!pattern.human || names_stand_here) {

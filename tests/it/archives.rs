@@ -239,3 +239,50 @@ fn corrupt_and_truncated_archives_are_one_warning_each() {
         assert_eq!(lines, 1, "{name}: {}", r.stderr);
     }
 }
+
+#[test]
+fn history_and_staged_open_archives_in_blobs_and_keep_the_path_through_them() {
+    let repo = super::git::Repo::new();
+    repo.write("README.md", "# svc\n");
+    repo.commit("initial", "Alice", "2024-03-01T09:00:00+00:00");
+    let jar = std::fs::read(root().join("testdata/archives/service.jar")).expect("jar");
+    repo.write("lib/service.jar", &jar);
+    let added = repo.commit("add the service", "Bob", "2024-03-02T09:00:00+00:00");
+    // the same jar at a second path: one blob, two paths, each named through the jar
+    repo.write("dist/service.jar", &jar);
+    repo.commit("ship it", "Carol", "2024-03-03T09:00:00+00:00");
+    let r = run(repo.path(), &["history", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = r.json();
+    let findings = doc["findings"].as_array().expect("findings");
+    let inner = "!BOOT-INF/classes/application.properties";
+    let mut paths: Vec<&str> = findings.iter().filter_map(|f| f["path"].as_str()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            format!("dist/service.jar{inner}"),
+            format!("lib/service.jar{inner}")
+        ]
+    );
+    let lib = findings
+        .iter()
+        .find(|f| f["path"].as_str().is_some_and(|p| p.starts_with("lib/")))
+        .expect("lib");
+    assert_eq!(lib["commit"]["id"], added.as_str());
+    assert_eq!(lib["severity"], "critical");
+    let fps: std::collections::HashSet<&str> = findings
+        .iter()
+        .filter_map(|f| f["fingerprint"].as_str())
+        .collect();
+    assert_eq!(fps.len(), 2, "each path its own fingerprint");
+
+    // staged: a gzip log added to the index
+    let gz = std::fs::read(root().join("testdata/archives/app.log.gz")).expect("gz");
+    repo.write("logs/app.log.gz", &gz);
+    repo.git(&["add", "logs/app.log.gz"]);
+    let r = run(repo.path(), &["staged", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.json()["findings"][0]["path"], "logs/app.log.gz!app.log");
+    assert_eq!(run(repo.path(), &["staged", "--no-archives"]).code, 0);
+}
