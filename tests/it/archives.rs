@@ -286,3 +286,51 @@ fn history_and_staged_open_archives_in_blobs_and_keep_the_path_through_them() {
     assert_eq!(r.json()["findings"][0]["path"], "logs/app.log.gz!app.log");
     assert_eq!(run(repo.path(), &["staged", "--no-archives"]).code, 0);
 }
+
+fn gzip_of(data: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(data).expect("gzip");
+    gz.finish().expect("gzip")
+}
+
+fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, *data).expect("tar entry");
+    }
+    b.into_inner().expect("tar")
+}
+
+/// A `.gem` is a tar holding `data.tar.gz`; a gzipped file in it is three levels down, as a
+/// `.tar.gz` is one archive, not a tar inside a gzip.
+#[test]
+fn a_tar_gz_counts_as_one_level() {
+    let tree = Tree::new();
+    let data = gzip_of(&tar_of(&[("doc/app.env.gz", &gzip_of(leak().as_bytes()))]));
+    tree.write("svc-1.0.gem", tar_of(&[("data.tar.gz", &data)]));
+    let r = run(tree.path(), &["scan", "--format", "json", "."]);
+    assert_eq!(
+        found(&r),
+        vec![pair(
+            "./svc-1.0.gem!data.tar.gz!doc/app.env.gz!app.env",
+            "high"
+        )],
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        tree.path(),
+        &["scan", "--max-archive-depth", "2", "--format", "json", "."],
+    );
+    assert_eq!(found(&r), vec![]);
+    assert!(
+        r.stderr
+            .contains("doc/app.env.gz: a gzip inside 2 containers"),
+        "{}",
+        r.stderr
+    );
+}

@@ -247,7 +247,14 @@ fn descend(
             format!("{path}!{}", entry.name)
         };
         if let Some(k) = budget.limits.opens(&entry.data) {
-            if depth >= budget.limits.depth {
+            // the tar of a `.tar.gz` is the same archive, not one inside it (a `.gem` is a tar
+            // of `data.tar.gz`: two levels, not three)
+            let next = if entry.name.is_empty() {
+                depth
+            } else {
+                depth + 1
+            };
+            if next > budget.limits.depth {
                 sink.skipped(
                     &inner,
                     Skip::Unreadable(format!(
@@ -257,7 +264,7 @@ fn descend(
                     )),
                 );
             } else {
-                descend(&inner, &entry.data, k, depth + 1, budget, sink, ctx, opened);
+                descend(&inner, &entry.data, k, next, budget, sink, ctx, opened);
             }
             return;
         }
