@@ -112,7 +112,7 @@ pub struct LimitArgs {
     #[arg(long, conflicts_with = "archives")]
     pub no_archives: bool,
     /// Open only these kinds of container, comma-separated: zip (jar, war, docx, ...), tar,
-    /// gzip [default: all].
+    /// gzip, bzip2, xz, zstd [default: all].
     #[arg(long, value_name = "KINDS", value_delimiter = ',')]
     pub archives: Option<Vec<String>>,
     /// Open containers inside containers down to this depth [default: 3].

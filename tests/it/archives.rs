@@ -49,7 +49,8 @@ fn leak() -> String {
 }
 
 #[test]
-fn archives_made_by_jar_zip_tar_and_gzip_are_opened_and_named_by_the_path_through_them() {
+fn archives_made_by_jar_zip_tar_gzip_bzip2_xz_and_zstd_are_opened_and_named_by_the_path_through_them(
+) {
     let r = scan_fixture("testdata/archives", &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
@@ -57,6 +58,9 @@ fn archives_made_by_jar_zip_tar_and_gzip_are_opened_and_named_by_the_path_throug
         vec![
             pair("app.log.gz!app.log", "critical"),
             pair("deploy.tar.gz!sync.py", "high"),
+            pair("etc.tar.zst!etc/integration.env", "high"),
+            pair("integration.env.bz2!integration.env", "high"),
+            pair("integration.env.xz!integration.env", "high"),
             pair(
                 "release.zip!service.jar!BOOT-INF/classes/application.properties",
                 "critical"
@@ -68,7 +72,7 @@ fn archives_made_by_jar_zip_tar_and_gzip_are_opened_and_named_by_the_path_throug
         ]
     );
     // the same file outside any archive gets the same severity: same rules, same context
-    assert!(r.stderr.contains("from 7 archives"), "{}", r.stderr);
+    assert!(r.stderr.contains("from 11 archives"), "{}", r.stderr);
     // the encrypted entry is named, and nothing of it is read
     assert!(
         r.stderr
@@ -104,6 +108,19 @@ fn archives_can_be_left_closed_or_opened_by_kind_and_depth() {
     assert_eq!((r.code, found(&r)), (0, vec![]), "{}", r.stderr);
     let r = scan_fixture("testdata/archives", &["--archives", "gzip"]);
     assert_eq!(found(&r), vec![pair("app.log.gz!app.log", "critical")]);
+    // a .tar.zst needs both kinds
+    let r = scan_fixture("testdata/archives", &["--archives", "zstd,xz"]);
+    assert_eq!(
+        found(&r),
+        vec![pair("integration.env.xz!integration.env", "high")],
+        "{}",
+        r.stderr
+    );
+    let r = scan_fixture("testdata/archives", &["--archives", "zstd,tar"]);
+    assert_eq!(
+        found(&r),
+        vec![pair("etc.tar.zst!etc/integration.env", "high")]
+    );
     // a jar inside a zip is two levels: depth 1 opens the zip and names the jar it left shut
     let r = scan_fixture(
         "testdata/archives/release.zip",
@@ -231,10 +248,25 @@ fn corrupt_and_truncated_archives_are_one_warning_each() {
     let mut garbage = b"PK\x03\x04".to_vec();
     garbage.extend(std::iter::repeat_n(0xA5u8, 4000));
     tree.write("garbage.zip", garbage);
+    for (name, fixture) in [
+        ("cut.env.xz", "integration.env.xz"),
+        ("cut.env.bz2", "integration.env.bz2"),
+        ("cut.tar.zst", "etc.tar.zst"),
+    ] {
+        let whole = std::fs::read(root().join("testdata/archives").join(fixture)).expect("fixture");
+        tree.write(name, &whole[..whole.len() / 2]);
+    }
     let r = run(tree.path(), &["scan", "--format", "json", "."]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(found(&r), vec![pair("./plain.env", "high")]);
-    for name in ["cut.jar", "cut.tar.gz", "garbage.zip"] {
+    for name in [
+        "cut.jar",
+        "cut.tar.gz",
+        "garbage.zip",
+        "cut.env.xz",
+        "cut.env.bz2",
+        "cut.tar.zst",
+    ] {
         let lines = r.stderr.lines().filter(|l| l.contains(name)).count();
         assert_eq!(lines, 1, "{name}: {}", r.stderr);
     }

@@ -7,7 +7,7 @@
 //! the compression ratio are bounded: a bomb, a quine or a corrupt archive gives a warning
 //! naming the file and the limit, and the scan goes on.
 
-mod gzip;
+mod compressed;
 mod tar;
 mod zip;
 
@@ -22,11 +22,24 @@ pub enum Kind {
     Tar,
     /// gzip: one compressed file (`app.log.gz`), or a `.tar.gz`.
     Gzip,
+    /// bzip2 (`.bz2`, `.tar.bz2`).
+    Bzip2,
+    /// xz (`.xz`, `.tar.xz`).
+    Xz,
+    /// zstd (`.zst`, `.tar.zst`).
+    Zstd,
 }
 
 impl Kind {
     /// Every kind, in the order `--archives` lists them.
-    pub const ALL: [Kind; 3] = [Kind::Zip, Kind::Tar, Kind::Gzip];
+    pub const ALL: [Kind; 6] = [
+        Kind::Zip,
+        Kind::Tar,
+        Kind::Gzip,
+        Kind::Bzip2,
+        Kind::Xz,
+        Kind::Zstd,
+    ];
 
     /// The name used on the command line and in the config file.
     pub fn name(self) -> &'static str {
@@ -34,6 +47,9 @@ impl Kind {
             Kind::Zip => "zip",
             Kind::Tar => "tar",
             Kind::Gzip => "gzip",
+            Kind::Bzip2 => "bzip2",
+            Kind::Xz => "xz",
+            Kind::Zstd => "zstd",
         }
     }
 
@@ -55,6 +71,12 @@ impl Kind {
             Some(Kind::Zip)
         } else if data.starts_with(&[0x1f, 0x8b]) {
             Some(Kind::Gzip)
+        } else if data.len() > 3 && data.starts_with(b"BZh") && (b'1'..=b'9').contains(&data[3]) {
+            Some(Kind::Bzip2)
+        } else if data.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Some(Kind::Xz)
+        } else if data.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Kind::Zstd)
         } else if data.get(257..262) == Some(b"ustar") {
             Some(Kind::Tar)
         } else {
@@ -281,7 +303,9 @@ fn descend(
     match kind {
         Kind::Zip => zip::read(data, budget, &mut listing),
         Kind::Tar => tar::read(data, budget, &mut listing),
-        Kind::Gzip => gzip::read(path, data, budget, &mut listing),
+        Kind::Gzip | Kind::Bzip2 | Kind::Xz | Kind::Zstd => {
+            compressed::read(kind, path, data, budget, &mut listing)
+        }
     }
     for (entry, why) in listing.problems {
         let at = match entry {
@@ -300,6 +324,13 @@ mod tests {
     fn kinds_are_told_by_their_magic_bytes() {
         assert_eq!(Kind::of(b"PK\x03\x04rest"), Some(Kind::Zip));
         assert_eq!(Kind::of(&[0x1f, 0x8b, 8, 0]), Some(Kind::Gzip));
+        assert_eq!(Kind::of(b"BZh91AY&SY"), Some(Kind::Bzip2));
+        assert_eq!(Kind::of(b"BZhX"), None);
+        assert_eq!(
+            Kind::of(&[0xfd, b'7', b'z', b'X', b'Z', 0, 0]),
+            Some(Kind::Xz)
+        );
+        assert_eq!(Kind::of(&[0x28, 0xb5, 0x2f, 0xfd, 0]), Some(Kind::Zstd));
         let mut tar = vec![0u8; 512];
         tar[257..262].copy_from_slice(b"ustar");
         assert_eq!(Kind::of(&tar), Some(Kind::Tar));
