@@ -656,8 +656,7 @@ impl BlobReader<'_> {
                 outer: path,
                 found: Mutex::new(Vec::new()),
             };
-            let opened = source::containers::open(path, &blob, kind, self.archives, &entries, bctx);
-            tally.opened(opened);
+            source::containers::open(path, &blob, kind, self.archives, &entries, bctx);
             return entries
                 .found
                 .into_inner()
@@ -697,5 +696,9 @@ impl Sink for Entries<'_> {
 
     fn wants_binary(&self, path: &str, ctx: source::BlobContext) -> bool {
         self.matcher.wants_binary(path, ctx)
+    }
+
+    fn opened(&self, opened: source::containers::Opened) {
+        self.tally.opened(opened);
     }
 }

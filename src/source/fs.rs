@@ -144,8 +144,7 @@ fn read_file(
         return sink.skipped(path, Skip::TooLarge(buf.len() as u64));
     }
     if let Some(kind) = archives.opens(buf) {
-        let opened = super::containers::open(path, buf, kind, archives, sink, ctx);
-        sink.opened(opened);
+        super::containers::open(path, buf, kind, archives, sink, ctx);
         return;
     }
     // a keystore in an SFDX project is wanted even though it is binary

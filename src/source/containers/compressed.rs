@@ -37,7 +37,6 @@ pub(super) fn read(
     };
     match read_bounded(reader, data.len() as u64, budget) {
         Ok(inner) => {
-            budget.take(inner.len() as u64);
             let name = if Kind::of(&inner) == Some(Kind::Tar) {
                 String::new()
             } else {

@@ -121,14 +121,6 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// No container is opened.
-    pub fn none() -> Limits {
-        Limits {
-            kinds: Vec::new(),
-            ..Limits::default()
-        }
-    }
-
     /// The kind to open `data` as, if any.
     pub fn opens(&self, data: &[u8]) -> Option<Kind> {
         Kind::of(data).filter(|k| self.kinds.contains(k))
@@ -174,16 +166,22 @@ impl Budget<'_> {
     fn entry_cap(&self) -> u64 {
         self.limits.entry.min(self.left)
     }
-
-    /// Counts an entry read within its cap against the container's total.
-    fn take(&mut self, size: u64) {
-        self.left = self.left.saturating_sub(size);
-    }
 }
 
 /// Reads at most what the limits allow from one entry's decompressing reader, stopping as
-/// soon as it is over its cap or its ratio (a bomb is never inflated whole).
+/// soon as it is over its cap or its ratio (a bomb is never inflated whole); what it read
+/// counts against the container's total.
 fn read_bounded(
+    reader: impl std::io::Read,
+    compressed: u64,
+    budget: &mut Budget,
+) -> Result<Vec<u8>, String> {
+    let out = inflate_bounded(reader, compressed, budget)?;
+    budget.left = budget.left.saturating_sub(out.len() as u64);
+    Ok(out)
+}
+
+fn inflate_bounded(
     mut reader: impl std::io::Read,
     compressed: u64,
     budget: &Budget,
@@ -226,7 +224,7 @@ fn one_line(s: &str) -> String {
 
 /// Opens the container at `path` (its bytes `data`, of `kind`) and hands every entry on to
 /// `sink` as `path!name`, opening containers inside it up to the depth limit. Warnings go
-/// to the sink as unreadable entries; returns what was opened.
+/// to the sink as unreadable entries, and what was opened to [`Sink::opened`].
 pub fn open(
     path: &str,
     data: &[u8],
@@ -234,7 +232,7 @@ pub fn open(
     limits: &Limits,
     sink: &dyn Sink,
     ctx: BlobContext,
-) -> Opened {
+) {
     let mut budget = Budget {
         limits,
         left: limits.total,
@@ -246,7 +244,7 @@ pub fn open(
         ..ctx
     };
     descend(path, data, kind, 1, &mut budget, sink, ctx, &mut opened);
-    opened
+    sink.opened(opened);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -354,17 +352,16 @@ mod tests {
         let zeros = |n: usize| std::io::repeat(0).take(n as u64);
         use std::io::Read;
         assert_eq!(
-            read_bounded(zeros(3 << 20), 1 << 20, &b).map(|v| v.len()),
+            read_bounded(zeros(3 << 20), 1 << 20, &mut b).map(|v| v.len()),
             Ok(3 << 20)
         );
-        b.take(3 << 20);
-        let e = read_bounded(zeros(5 << 20), 1 << 20, &b).expect_err("entry");
+        let e = read_bounded(zeros(5 << 20), 1 << 20, &mut b).expect_err("entry");
         assert!(e.contains("an entry over"), "{e}");
-        let e = read_bounded(zeros(2 << 20), 100, &b).expect_err("ratio");
+        let e = read_bounded(zeros(2 << 20), 100, &mut b).expect_err("ratio");
         assert!(e.contains("ratio"), "{e}");
-        b.take(3 << 20);
-        b.take(3 << 20);
-        let e = read_bounded(zeros(2 << 20), 1 << 20, &b).expect_err("total");
+        assert!(read_bounded(zeros(3 << 20), 1 << 20, &mut b).is_ok());
+        assert!(read_bounded(zeros(3 << 20), 1 << 20, &mut b).is_ok());
+        let e = read_bounded(zeros(2 << 20), 1 << 20, &mut b).expect_err("total");
         assert!(e.contains("--max-decompressed-size"), "{e}");
     }
 }

@@ -45,7 +45,6 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
         let size = entry.size();
         match read_bounded(entry, size, budget) {
             Ok(data) => {
-                budget.take(data.len() as u64);
                 (listing.entry)(Entry { name, data }, budget);
             }
             Err(why) => listing.problem(Some(name), why),

@@ -54,7 +54,6 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
             .and_then(|f| read_bounded(f, compressed, budget));
         match read {
             Ok(data) => {
-                budget.take(data.len() as u64);
                 (listing.entry)(Entry { name, data }, budget);
             }
             Err(why) => listing.problem(Some(name), why),
