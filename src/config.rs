@@ -280,7 +280,10 @@ fn archive_limits(
 ) -> Result<crate::source::containers::Limits> {
     use crate::source::containers::{Kind, Limits};
     let file = cfg.map(|c| &c.config);
-    let mut limits = Limits::default();
+    let mut limits = Limits {
+        helper: crate::source::containers::isolated::Helper::current(),
+        ..Limits::default()
+    };
     let kinds = |names: &[String]| -> Result<Vec<Kind>, String> {
         names
             .iter()

@@ -194,6 +194,8 @@ pub struct Finding {
     /// For a file inside a container in a git blob, the path through the container after the
     /// blob's own path (`!BOOT-INF/app.yml`): the same blob at another path keeps it.
     pub within: Option<String>,
+    /// The secret was found base64-encoded, and is reported decoded.
+    pub decoded: bool,
 }
 
 impl Finding {
@@ -222,6 +224,7 @@ impl Finding {
             occurrences: None,
             verification: None,
             within: None,
+            decoded: false,
         }
     }
 

@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     on_panic_exit_quietly();
+    // the child that parses one PDF for a scan (see `containers::isolated`)
+    if std::env::args_os().nth(1).as_deref()
+        == Some(sfleaks::source::containers::isolated::HELPER_ARG.as_ref())
+    {
+        return ExitCode::from(sfleaks::source::containers::isolated::serve());
+    }
     let cli = sfleaks::cli::Cli::parse();
     match sfleaks::app::run(cli) {
         Ok(code) => ExitCode::from(code),

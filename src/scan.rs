@@ -379,6 +379,7 @@ pub fn run_git(
             neighbours: neighbours
                 .as_ref()
                 .map(|n| n as &dyn crate::matcher::Neighbours),
+            outer: None,
         },
         check_loose: staged,
         archives: &opts.archives,
@@ -653,7 +654,6 @@ impl BlobReader<'_> {
             let entries = Entries {
                 matcher,
                 tally,
-                outer: path,
                 found: Mutex::new(Vec::new()),
             };
             source::containers::open(path, &blob, kind, self.archives, &entries, bctx);
@@ -675,19 +675,13 @@ impl BlobReader<'_> {
 struct Entries<'a> {
     matcher: &'a Matcher,
     tally: &'a Tally,
-    outer: &'a str,
     found: Mutex<Vec<Finding>>,
 }
 
 impl Sink for Entries<'_> {
     fn blob(&self, path: &str, data: &[u8], ctx: source::BlobContext) {
         self.tally.scanned(data.len());
-        let within = path.strip_prefix(self.outer).map(str::to_string);
-        let mut found = self.matcher.find_with(data, path, ctx);
-        for f in &mut found {
-            f.within.clone_from(&within);
-        }
-        lock(&self.found).extend(found);
+        lock(&self.found).extend(self.matcher.find_with(data, path, ctx));
     }
 
     fn skipped(&self, path: &str, why: Skip) {

@@ -65,6 +65,7 @@ pub(super) fn finding_for(
         occurrences: None,
         verification: None,
         within: None,
+        decoded: false,
     }
 }
 

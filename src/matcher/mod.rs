@@ -17,6 +17,7 @@
 
 mod candidate;
 mod context;
+mod encoded;
 mod evidence;
 mod jwt;
 mod neighbours;
@@ -31,6 +32,7 @@ mod values;
 
 use crate::filekind::FileKind;
 use crate::finding::Finding;
+use crate::lines::LineIndex;
 use crate::rules::{Analyzer, Rule, RuleSet};
 use context::Context;
 use evidence::finding_for;
@@ -80,6 +82,9 @@ pub struct BlobContext<'a> {
     pub salesforce_project: InProject<'a>,
     /// The files around it, for a file that holds only a secret.
     pub neighbours: Option<&'a dyn Neighbours>,
+    /// For an entry inside a container, how many bytes of its path name the outermost file;
+    /// the rest is the path through the container (`!BOOT-INF/app.yml`).
+    pub outer: Option<usize>,
 }
 
 impl std::fmt::Debug for BlobContext<'_> {
@@ -87,6 +92,7 @@ impl std::fmt::Debug for BlobContext<'_> {
         f.debug_struct("BlobContext")
             .field("salesforce_project", &self.salesforce_project.get())
             .field("neighbours", &self.neighbours.is_some())
+            .field("outer", &self.outer)
             .finish()
     }
 }
@@ -168,6 +174,16 @@ impl Matcher {
 
     /// [`Matcher::find`] with what the source knows about the blob.
     pub fn find_with(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
+        let mut found = self.find_labelled(data, path, bctx);
+        if let Some(within) = bctx.outer.and_then(|n| path.get(n..)) {
+            for f in &mut found {
+                f.within = Some(within.to_string());
+            }
+        }
+        found
+    }
+
+    fn find_labelled(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
         // a file that is one value (`secrets/sf_client_secret.txt`) reads as `name=value`
         if let Some(key) = neighbours::lone_value_key(path, data) {
             let value = data.trim_ascii();
@@ -197,6 +213,56 @@ impl Matcher {
         if hits.iter().all(Vec::is_empty) {
             return Vec::new();
         }
+        if let Some(decoded) = encoded::decode(data) {
+            return self.find_decoded(&decoded, original, path, bctx);
+        }
+        self.find_hits(data, original, path, bctx, &hits)
+    }
+
+    /// Finds secrets in a blob whose base64 values were decoded in place, and puts each
+    /// finding back where the blob has it: one inside a decoded value at the encoded value,
+    /// marked decoded.
+    fn find_decoded(
+        &self,
+        decoded: &encoded::Decoded,
+        original: &[u8],
+        path: &str,
+        bctx: BlobContext,
+    ) -> Vec<Finding> {
+        let text = &decoded.text;
+        let hits = self.prefilter.hits(text);
+        let mut found = self.find_hits(text, original, path, bctx, &hits);
+        let (lines, view_lines) = (LineIndex::new(original), LineIndex::new(text));
+        let line_at = |view_line: usize| {
+            let start = view_lines.line_range(text, view_line).start;
+            lines.line_of(decoded.original(start).0)
+        };
+        for f in &mut found {
+            let (at, inside) = decoded.original(f.offset);
+            f.offset = at;
+            f.line = lines.line_of(at);
+            f.column = lines.column_of(original, at);
+            for e in &mut f.evidence {
+                e.line = line_at(e.line);
+            }
+            if inside {
+                f.decoded = true;
+                f.message.push_str(" (decoded from base64)");
+            }
+        }
+        found.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
+        found
+    }
+
+    /// Matches the rules whose keywords `hits` found in `data`.
+    fn find_hits(
+        &self,
+        data: &[u8],
+        original: &[u8],
+        path: &str,
+        bctx: BlobContext,
+        hits: &[Vec<usize>],
+    ) -> Vec<Finding> {
         let plain = path.strip_prefix("./").unwrap_or(path);
         let mut on = vec![false; self.rules.rules.len()];
         for (li, h) in hits.iter().enumerate() {

@@ -97,6 +97,9 @@ pub struct FindingView<'a> {
     /// Live verification, with `--verify`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<&'a crate::finding::Verification>,
+    /// The secret was found base64-encoded (`"base64"`) and is shown decoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<&'static str>,
     /// Grouped reports: every location of this secret, this one first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<LocationView<'a>>>,
@@ -190,6 +193,7 @@ impl<'a> FindingView<'a> {
             last_seen: f.last_seen.as_deref(),
             occurrences: f.occurrences,
             verification: f.verification.as_ref(),
+            decoded: f.decoded.then_some("base64"),
             locations: None,
         }
     }

@@ -2,7 +2,9 @@
 //!
 //! One reportingDescriptor per rule in force, with `security-severity` so GitHub ranks alerts;
 //! results carry the stable fingerprint in `partialFingerprints`, locations relative to the
-//! scan root (`%SRCROOT%`), and for history scans the commit in `properties`.
+//! scan root (`%SRCROOT%`), and for history scans the commit in `properties`. A finding
+//! inside a container is located at the container file, its path through it given as a
+//! logical location and as `properties.innerPath`.
 
 use super::{EvidenceView, Printer, Report};
 use crate::finding::{Finding, Severity};
@@ -133,13 +135,28 @@ fn result(f: &Finding, rule_index: Option<usize>, report: &Report) -> Value {
     if let Some(v) = &f.verification {
         props.insert("verification".into(), json!(v));
     }
+    // inside a container the artifact is the file itself (what a dashboard can open) and the
+    // path through it is the result's: the line and column are in that entry's text
+    let (outer, inner) = match f.within.as_deref() {
+        Some(within) if f.path.len() > within.len() && f.path.ends_with(within) => (
+            &f.path[..f.path.len() - within.len()],
+            within.strip_prefix('!'),
+        ),
+        _ => (f.path.as_str(), None),
+    };
+    if let Some(inner) = inner {
+        props.insert("innerPath".into(), json!(inner));
+    }
+    if f.decoded {
+        props.insert("decoded".into(), json!("base64"));
+    }
     let mut r = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
         "message": {"text": format!("{}: {} ({})", f.message, f.shown_secret(report.show_secrets), f.rationale)},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": artifact(&f.path, report.root),
+                "artifactLocation": artifact(outer, report.root),
                 "region": {
                     "startLine": f.line,
                     "startColumn": f.column,
@@ -153,6 +170,13 @@ fn result(f: &Finding, rule_index: Option<usize>, report: &Report) -> Value {
     });
     if let Some(i) = rule_index {
         r["ruleIndex"] = json!(i);
+    }
+    if let Some(inner) = inner {
+        r["locations"][0]["logicalLocations"] = json!([{
+            "name": inner,
+            "fullyQualifiedName": f.path.strip_prefix("./").unwrap_or(&f.path),
+            "kind": "resource",
+        }]);
     }
     if f.is_suppressed() {
         let kind = match f.suppressed {

@@ -111,6 +111,7 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
             let ctx = BlobContext {
                 salesforce_project: InProject::Ask(&in_project),
                 neighbours: Some(&super::neighbours::OnDisk),
+                outer: None,
             };
             read_file(entry.path(), &path, max, &mut buf, sink, ctx, archives);
             WalkState::Continue

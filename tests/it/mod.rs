@@ -1,6 +1,7 @@
 mod archives;
 mod ci;
 mod cli;
+mod documents;
 mod git;
 mod languages;
 mod precision;

@@ -33,7 +33,8 @@ pub(super) fn read(
                 return;
             }
         },
-        Kind::Zip | Kind::Tar => return,
+        // `descend` sends only the compressions here
+        Kind::Zip | Kind::Document | Kind::Pdf | Kind::Tar => return,
     };
     match read_bounded(reader, data.len() as u64, budget) {
         Ok(inner) => {

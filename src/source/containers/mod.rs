@@ -8,6 +8,9 @@
 //! naming the file and the limit, and the scan goes on.
 
 mod compressed;
+mod document;
+pub mod isolated;
+pub mod pdf;
 mod tar;
 mod zip;
 
@@ -16,8 +19,13 @@ use super::{scannable, BlobContext, Sink, Skip};
 /// The kinds of container this layer opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
-    /// zip and the formats built on it: jar, war, ear, apk, aar, nupkg, whl, vsix, docx, ...
+    /// zip and the formats built on it: jar, war, ear, apk, aar, nupkg, whl, vsix.
     Zip,
+    /// Office Open XML (docx, xlsx, pptx) and OpenDocument (odt, ods, odp): zips whose text
+    /// parts are read as the document's text.
+    Document,
+    /// PDF: the text of each page.
+    Pdf,
     /// A tar archive.
     Tar,
     /// gzip: one compressed file (`app.log.gz`), or a `.tar.gz`.
@@ -32,8 +40,10 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order `--archives` lists them.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Zip,
+        Kind::Document,
+        Kind::Pdf,
         Kind::Tar,
         Kind::Gzip,
         Kind::Bzip2,
@@ -45,6 +55,8 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Zip => "zip",
+            Kind::Document => "document",
+            Kind::Pdf => "pdf",
             Kind::Tar => "tar",
             Kind::Gzip => "gzip",
             Kind::Bzip2 => "bzip2",
@@ -68,7 +80,13 @@ impl Kind {
     /// is called, and a renamed `.log.gz` is still gzip).
     pub fn of(data: &[u8]) -> Option<Kind> {
         if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
-            Some(Kind::Zip)
+            Some(if looks_like_document(data) {
+                Kind::Document
+            } else {
+                Kind::Zip
+            })
+        } else if pdf::is_pdf(data) {
+            Some(Kind::Pdf)
         } else if data.starts_with(&[0x1f, 0x8b]) {
             Some(Kind::Gzip)
         } else if data.len() > 3 && data.starts_with(b"BZh") && (b'1'..=b'9').contains(&data[3]) {
@@ -83,6 +101,14 @@ impl Kind {
             None
         }
     }
+}
+
+/// A zip that names the parts of an Office file, or starts with an OpenDocument media type
+/// (its first entry, stored): a cheap look before the zip is read, which tells for certain.
+fn looks_like_document(data: &[u8]) -> bool {
+    data.get(30..)
+        .is_some_and(|d| d.starts_with(b"mimetypeapplication/vnd.oasis.opendocument."))
+        || memchr::memmem::rfind(data, b"[Content_Types].xml").is_some()
 }
 
 /// What may be opened, and how far.
@@ -102,6 +128,8 @@ pub struct Limits {
     /// Largest decompressed-to-compressed ratio of an entry over [`RATIO_FLOOR`] bytes
     /// (100:1, as Apache POI allows Office files; text compresses 5-20:1).
     pub ratio: u64,
+    /// The program that parses PDFs in a child process; without one, PDFs are not read.
+    pub helper: Option<isolated::Helper>,
 }
 
 /// Entries smaller than this are never held to the ratio (a few KB of zeros compress well).
@@ -116,6 +144,7 @@ impl Default for Limits {
             entry: 64 << 20,
             entries: 100_000,
             ratio: 100,
+            helper: None,
         }
     }
 }
@@ -241,6 +270,7 @@ pub fn open(
     // an entry's neighbours are not files on disk
     let ctx = BlobContext {
         neighbours: None,
+        outer: Some(path.len()),
         ..ctx
     };
     descend(path, data, kind, 1, &mut budget, sink, ctx, &mut opened);
@@ -299,7 +329,9 @@ fn descend(
         problems: Vec::new(),
     };
     match kind {
-        Kind::Zip => zip::read(data, budget, &mut listing),
+        Kind::Zip => zip::read(data, false, budget, &mut listing),
+        Kind::Document => zip::read(data, true, budget, &mut listing),
+        Kind::Pdf => pdf::read(data, budget, &mut listing),
         Kind::Tar => tar::read(data, budget, &mut listing),
         Kind::Gzip | Kind::Bzip2 | Kind::Xz | Kind::Zstd => {
             compressed::read(kind, path, data, budget, &mut listing)

@@ -1,12 +1,18 @@
 //! The zip family: zip, jar, war, ear, apk, aar, nupkg, whl, vsix, and the Office and
-//! OpenDocument files, which are zips of XML.
+//! OpenDocument files, which are zips of XML whose text parts are read as text (see
+//! [`super::document`]).
 
+use super::document::{self, Flavour, Part};
 use super::{one_line, read_bounded, Budget, Entry, Listing};
 use crate::source::pathname;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-/// Every file entry of the zip in `data`, each within the budget.
-pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
+type Archive<'a> = ::zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// Every file entry of the zip in `data`, each within the budget; with `documents`, a zip
+/// that is an Office or OpenDocument file gives the text of its text parts instead of their
+/// XML.
+pub(super) fn read(data: &[u8], documents: bool, budget: &mut Budget, listing: &mut Listing) {
     let mut archive = match ::zip::ZipArchive::new(Cursor::new(data)) {
         Ok(a) => a,
         Err(e) => {
@@ -16,6 +22,11 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
             );
             return;
         }
+    };
+    let flavour = documents.then(|| flavour(&mut archive, budget)).flatten();
+    let shared = match flavour {
+        Some(Flavour::Excel) => shared_strings(&mut archive, budget, listing),
+        _ => Vec::new(),
     };
     let count = archive.len();
     if count > budget.limits.entries {
@@ -44,6 +55,10 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
         if dir {
             continue;
         }
+        let part = flavour.map_or(Part::Other, |f| f.part(&name));
+        if part == Part::SharedStrings {
+            continue;
+        }
         if encrypted {
             listing.problem(Some(name), "encrypted, not read".into());
             continue;
@@ -52,11 +67,56 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
             .by_index(i)
             .map_err(|e| one_line(&e.to_string()))
             .and_then(|f| read_bounded(f, compressed, budget));
+        let read = match (read, flavour) {
+            (Ok(xml), Some(f)) if part == Part::Text => {
+                f.text(&xml, &shared).map(String::into_bytes)
+            }
+            (read, _) => read,
+        };
         match read {
             Ok(data) => {
                 (listing.entry)(Entry { name, data }, budget);
             }
             Err(why) => listing.problem(Some(name), why),
+        }
+    }
+}
+
+/// The document the zip is, if any: an OpenDocument file says so in its `mimetype` entry,
+/// an Office file by the parts it has.
+fn flavour(archive: &mut Archive, budget: &mut Budget) -> Option<Flavour> {
+    let mut mimetype = Vec::new();
+    if let Ok(f) = archive.by_name("mimetype") {
+        // a media type is short; a larger entry is not one
+        let _ = f.take(128).read_to_end(&mut mimetype);
+    }
+    budget.left = budget.left.saturating_sub(mimetype.len() as u64);
+    let mimetype = (!mimetype.is_empty()).then_some(&mimetype[..]);
+    Flavour::of(archive.file_names().flatten(), mimetype)
+}
+
+/// The workbook's shared strings; when they cannot be read, the cells show their indexes
+/// and the problem is named.
+fn shared_strings(
+    archive: &mut Archive,
+    budget: &mut Budget,
+    listing: &mut Listing,
+) -> Vec<String> {
+    let name = document::SHARED_STRINGS;
+    let read = match archive.by_name(name) {
+        Ok(f) => {
+            let compressed = f.compressed_size();
+            read_bounded(f, compressed, budget)
+        }
+        // a workbook of numbers has none
+        Err(::zip::result::ZipError::FileNotFound) => return Vec::new(),
+        Err(e) => Err(one_line(&e.to_string())),
+    };
+    match read.and_then(|xml| document::shared_strings(&xml)) {
+        Ok(strings) => strings,
+        Err(why) => {
+            listing.problem(Some(name.to_string()), why);
+            Vec::new()
         }
     }
 }
