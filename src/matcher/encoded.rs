@@ -52,42 +52,124 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// The bytes of base64's two alphabets, as a table: the scan asks for every byte it passes.
+const B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
+        b += 1;
+    }
+    t
+};
+
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+    B64[b as usize]
 }
 
-/// `data` with every encoded value that decodes to text replaced by that text; `None` when
-/// there is none.
-pub(super) fn decode(data: &[u8]) -> Option<Decoded> {
-    let secret_values = secret_data_values(data);
+/// How far after a keyword an encoded value may start and still be decoded: a pass over every
+/// byte of every blob with a keyword more than doubled a tree scan's time, and the values that
+/// matter (`SF_CLIENT_SECRET: <base64>`, `config.json: eyJ...`) follow their key closely.
+const NEAR: usize = 256;
+
+/// Where to look for encoded values.
+pub(super) enum Scope<'h> {
+    /// Everywhere: a Kubernetes Secret, whose values are all base64.
+    Manifest,
+    /// Runs that start within [`NEAR`] bytes after these offsets (keyword hits, any order).
+    Near(&'h [Vec<usize>]),
+}
+
+/// `data` with every encoded value in `scope` that decodes to text replaced by that text;
+/// `None` when there is none.
+pub(super) fn decode(data: &[u8], scope: Scope) -> Option<Decoded> {
+    let (ranges, secret_values) = match scope {
+        Scope::Manifest => (
+            std::iter::once(0..data.len()).collect(),
+            secret_data_values(data),
+        ),
+        Scope::Near(hits) => {
+            let mut at: Vec<usize> = hits.iter().flatten().copied().collect();
+            at.sort_unstable();
+            let mut ranges: Vec<Range<usize>> = Vec::new();
+            for h in at {
+                let r = h..(h + NEAR).min(data.len());
+                match ranges.last_mut() {
+                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                    _ => ranges.push(r),
+                }
+            }
+            (ranges, Vec::new())
+        }
+    };
+    // outside a manifest only runs of MIN_RUN count, and every such run holds one of every
+    // MIN_RUN-th byte: looking at those alone skips most of the text
+    let stride = if secret_values.is_empty() { MIN_RUN } else { 1 };
     let mut spans: Vec<(Range<usize>, Vec<u8>)> = Vec::new();
-    let mut i = 0;
-    while i < data.len() {
-        if !is_b64(data[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < data.len() && is_b64(data[i]) {
-            i += 1;
-        }
-        let mut end = i;
-        while end < data.len() && end - i < 2 && data[end] == b'=' {
-            end += 1;
-        }
-        i = end;
-        let min = if secret_values.iter().any(|v| v.start == start) {
-            MIN_SECRET_VALUE
-        } else {
-            MIN_RUN
-        };
-        if end - start < min || !stands_alone(data, start, end) {
-            continue;
-        }
-        if let Some(text) = text_of(&data[start..end]) {
-            spans.push((start..end, text));
+    // where the last run read ended: runs never overlap
+    let mut done = 0;
+    for range in ranges {
+        let mut k = range.start.max(done);
+        while k < range.end {
+            if !is_b64(data[k]) {
+                k += stride;
+                continue;
+            }
+            let mut start = k;
+            while start > done && is_b64(data[start - 1]) {
+                start -= 1;
+            }
+            let mut run_end = k + 1;
+            while run_end < data.len() && is_b64(data[run_end]) {
+                run_end += 1;
+            }
+            let mut end = run_end;
+            while end < data.len() && end - run_end < 2 && data[end] == b'=' {
+                end += 1;
+            }
+            done = end;
+            k = end + stride;
+            let min = if secret_values.binary_search(&start).is_ok() {
+                MIN_SECRET_VALUE
+            } else {
+                MIN_RUN
+            };
+            if end - start >= min && stands_alone(data, start, end) {
+                if let Some(text) = text_of(&data[start..end]) {
+                    spans.push((start..end, text));
+                }
+            }
         }
     }
+    replaced(data, spans)
+}
+
+/// A blob that is base64 whole (a `.b64` file, `base64` output wrapped at 76 columns) and
+/// decodes to text, as that text: told from its first line, so no other blob costs a pass.
+pub(super) fn whole(data: &[u8]) -> Option<Decoded> {
+    if !data.get(..MIN_RUN)?.iter().all(|&b| is_b64(b)) {
+        return None;
+    }
+    let first = &data[..memchr::memchr(b'\n', data).unwrap_or(data.len())];
+    let first = first.trim_ascii_end();
+    if first.len() < MIN_RUN || !first.iter().all(|&b| is_b64(b) || b == b'=') {
+        return None;
+    }
+    let run: Vec<u8> = data
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if !run.iter().all(|&b| is_b64(b) || b == b'=') {
+        return None;
+    }
+    let text = text_of(&run)?;
+    replaced(data, vec![(0..data.len(), text)])
+}
+
+/// `data` with each span replaced by its text.
+fn replaced(data: &[u8], spans: Vec<(Range<usize>, Vec<u8>)>) -> Option<Decoded> {
     if spans.is_empty() {
         return None;
     }
@@ -138,6 +220,17 @@ fn text_of(run: &[u8]) -> Option<Vec<u8>> {
         (_, true) => &URL_SAFE,
         _ => &STANDARD,
     };
+    // the first bytes tell most runs that are not text (a long identifier, a key) without
+    // decoding the rest
+    if run.len() > 8 {
+        let head = engine.decode(&run[..8]).ok()?;
+        if head
+            .iter()
+            .any(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
+        {
+            return None;
+        }
+    }
     let bytes = engine.decode(run).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let printable = text
@@ -148,9 +241,19 @@ fn text_of(run: &[u8]) -> Option<Vec<u8>> {
     (total >= 3 && printable == total && text.trim().chars().count() >= 3).then_some(bytes)
 }
 
+/// Whether `data` is a Kubernetes Secret manifest (YAML or JSON), told at the places the
+/// word `secret` is (`kind: Secret`, `"kind": "Secret"`): no pass over the blob.
+pub(super) fn secret_manifest(data: &[u8], secret_at: &[usize]) -> bool {
+    secret_at.iter().any(|&at| {
+        let before = data[..at].strip_suffix(b"\"").unwrap_or(&data[..at]);
+        data[at..].starts_with(b"Secret")
+            && (before.ends_with(b"kind: ") || before.ends_with(b"\"kind\": "))
+    })
+}
+
 /// Where each value of a Kubernetes Secret's `data:` map starts (every one is base64, however
-/// short); empty for any other file.
-fn secret_data_values(data: &[u8]) -> Vec<Range<usize>> {
+/// short), in order; empty for any other file.
+fn secret_data_values(data: &[u8]) -> Vec<usize> {
     let lines = || {
         let mut at = 0;
         data.split(|&b| b == b'\n').map(move |l| {
@@ -159,14 +262,6 @@ fn secret_data_values(data: &[u8]) -> Vec<Range<usize>> {
             (start, l)
         })
     };
-    let is_secret = lines().any(|(_, l)| {
-        let l = l.trim_ascii();
-        l.strip_prefix(b"kind:")
-            .is_some_and(|k| unquote(k.trim_ascii()) == b"Secret")
-    });
-    if !is_secret {
-        return Vec::new();
-    }
     let indent = |l: &[u8]| l.iter().take_while(|&&b| b == b' ').count();
     let mut values = Vec::new();
     let mut data_indent: Option<usize> = None;
@@ -187,7 +282,7 @@ fn secret_data_values(data: &[u8]) -> Vec<Range<usize>> {
                     if matches!(line.get(value), Some(b'"' | b'\'')) {
                         value += 1;
                     }
-                    values.push(start + value..start + line.len());
+                    values.push(start + value);
                 }
             }
             _ => {
@@ -198,23 +293,17 @@ fn secret_data_values(data: &[u8]) -> Vec<Range<usize>> {
     values
 }
 
-/// `s` without the quotes around it.
-fn unquote(s: &[u8]) -> &[u8] {
-    let s = s
-        .strip_prefix(b"\"")
-        .or_else(|| s.strip_prefix(b"'"))
-        .unwrap_or(s);
-    s.strip_suffix(b"\"")
-        .or_else(|| s.strip_suffix(b"'"))
-        .unwrap_or(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn b64(s: &str) -> String {
         base64::engine::general_purpose::STANDARD.encode(s)
+    }
+
+    /// Decodes near a keyword at the start of `text`.
+    fn near_start(text: &str) -> Option<Decoded> {
+        decode(text.as_bytes(), Scope::Near(&[vec![0]]))
     }
 
     #[test]
@@ -224,7 +313,10 @@ mod tests {
             b64("abc123XYZ"),
             b64("changeme")
         );
-        let d = decode(yaml.as_bytes()).expect("decoded");
+        let at = yaml.find("Secret").expect("kind");
+        assert!(secret_manifest(yaml.as_bytes(), &[at]));
+        assert!(!secret_manifest(b"clientSecret = 1", &[6]));
+        let d = decode(yaml.as_bytes(), Scope::Manifest).expect("decoded");
         let text = String::from_utf8(d.text.clone()).expect("utf8");
         assert!(text.contains("  SF_CLIENT_SECRET: abc123XYZ\n"), "{text}");
         assert!(text.contains("  PASSWORD: \"changeme\"\n"), "{text}");
@@ -241,29 +333,48 @@ mod tests {
     }
 
     #[test]
-    fn long_runs_that_decode_to_text_are_replaced_and_others_kept() {
+    fn long_runs_near_a_keyword_that_decode_to_text_are_replaced_and_others_kept() {
         let env = "SF_CLIENT_ID=3MVG9abc\nSF_CLIENT_SECRET=0123456789\n";
         let file = format!("config: {}\nhash: {}\n", b64(env), "A".repeat(40));
-        let d = decode(file.as_bytes()).expect("decoded");
+        let d = near_start(&file).expect("decoded");
         let text = String::from_utf8(d.text).expect("utf8");
         assert!(text.starts_with(&format!("config: {env}")), "{text}");
         // forty A's decode to bytes that are not text
         assert!(text.ends_with(&format!("hash: {}\n", "A".repeat(40))));
+        // far from any keyword, a value is left as it is
+        let far = format!("{}\nconfig: {}\n", "#".repeat(NEAR + 10), b64(env));
+        assert!(near_start(&far).is_none());
+    }
+
+    #[test]
+    fn a_blob_encoded_whole_is_decoded_whole() {
+        let env = "SF_CLIENT_ID=3MVG9abc\nSF_CLIENT_SECRET=0123456789abcdef\n".repeat(3);
+        let encoded = b64(&env);
+        // wrapped as `base64` wraps, at 76 columns
+        let wrapped: Vec<String> = encoded
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        let d = whole(format!("{}\n", wrapped.join("\n")).as_bytes()).expect("whole");
+        assert_eq!(d.text, env.as_bytes());
+        assert_eq!(d.original(30), (0, true));
+        assert!(whole(b"SF_CLIENT_SECRET_AND_MORE_WORDS = 1\n").is_none());
     }
 
     #[test]
     fn tokens_basic_credentials_hex_and_short_runs_are_not_decoded() {
         let part = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
         let jwt = format!("token = {part}.{part}.sig\n");
-        assert!(decode(jwt.as_bytes()).is_none());
+        assert!(near_start(&jwt).is_none());
         let basic = format!(
             "Authorization: Basic {}\n",
             b64("3MVG9abcdefghijklmn:secretvalue")
         );
-        assert!(decode(basic.as_bytes()).is_none());
-        assert!(decode(b"sha = 0123456789abcdef0123456789abcdef\n").is_none());
-        assert!(decode(format!("x = {}\n", b64("short")).as_bytes()).is_none());
+        assert!(near_start(&basic).is_none());
+        assert!(near_start("sha = 0123456789abcdef0123456789abcdef\n").is_none());
+        assert!(near_start(&format!("x = {}\n", b64("short"))).is_none());
         // an identifier is a run of base64 letters too, but decodes to bytes
-        assert!(decode(b"SALESFORCE_CONSUMER_SECRET_VALUE_FOR_PROD = 1\n").is_none());
+        assert!(near_start("SALESFORCE_CONSUMER_SECRET_VALUE_FOR_PROD = 1\n").is_none());
     }
 }

@@ -209,11 +209,21 @@ impl Matcher {
                 }
             }
         }
+        // a blob that is base64 whole has no keyword but in its decoding
+        if let Some(decoded) = encoded::whole(data) {
+            return self.find_decoded(&decoded, original, path, bctx);
+        }
         let hits = self.prefilter.hits(data);
         if hits.iter().all(Vec::is_empty) {
             return Vec::new();
         }
-        if let Some(decoded) = encoded::decode(data) {
+        // a Kubernetes Secret's values are all base64; elsewhere, values next to a keyword
+        let scope = if encoded::secret_manifest(data, self.prefilter.secret_hits(&hits)) {
+            encoded::Scope::Manifest
+        } else {
+            encoded::Scope::Near(&hits)
+        };
+        if let Some(decoded) = encoded::decode(data, scope) {
             return self.find_decoded(&decoded, original, path, bctx);
         }
         self.find_hits(data, original, path, bctx, &hits)

@@ -14,39 +14,6 @@ thread_local! {
     static LOWER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(CHUNK + 64));
 }
 
-/// Words whose base64 encodings are searched for: what a consumer key, a secret's name or a
-/// Salesforce setting encoded into one value (a Kubernetes Secret, a CI variable) holds.
-const ENCODED_WORDS: &[&str] = &[
-    "3MVG9",
-    "secret",
-    "SECRET",
-    "Secret",
-    "salesforce",
-    "SALESFORCE",
-    "Salesforce",
-    "password",
-    "PASSWORD",
-    "Password",
-];
-
-/// The part of `word`'s base64 encoding that is the same wherever it starts (at each of the
-/// three byte offsets within a base64 group), lowercased as the search data is.
-fn encoded_cores(word: &str) -> Vec<String> {
-    use base64::Engine;
-    (0..3)
-        .map(|shift| {
-            let mut bytes = vec![0u8; shift];
-            bytes.extend_from_slice(word.as_bytes());
-            let text = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&bytes);
-            // characters carrying only the word's bits: from the first whole sextet after the
-            // shift to the last whole one inside the word
-            let first = (8 * shift).div_ceil(6);
-            let last = 8 * bytes.len() / 6;
-            text[first..last].to_ascii_lowercase()
-        })
-        .collect()
-}
-
 /// The keyword automaton over every rule's keywords, and which rules and patterns use each.
 #[derive(Debug)]
 pub(super) struct Prefilter {
@@ -57,6 +24,8 @@ pub(super) struct Prefilter {
     pub(super) pattern_literals: Vec<Vec<Vec<usize>>>,
     /// Length of the longest keyword: how far lowercased chunks overlap.
     longest_keyword: usize,
+    /// The literal `secret`, when a rule has it: where a Kubernetes Secret says what it is.
+    secret: Option<usize>,
 }
 
 impl Prefilter {
@@ -75,14 +44,7 @@ impl Prefilter {
                 }
             }
         }
-        // a file encoded whole has none of the keywords, only their encodings: those bring it
-        // to the matcher, which decodes it (they are no rule's, so they turn no rule on)
-        for core in ENCODED_WORDS.iter().flat_map(|w| encoded_cores(w)) {
-            if !literals.contains(&core) {
-                literals.push(core);
-                keyword_rules.push(Vec::new());
-            }
-        }
+        let secret = literals.iter().position(|l| l == "secret");
         // keywords are lowercase and searched in lowercased data (see `hits`)
         let automaton = AhoCorasickBuilder::new()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -108,7 +70,13 @@ impl Prefilter {
             keyword_rules,
             pattern_literals,
             longest_keyword,
+            secret,
         })
+    }
+
+    /// Where `hits` found the word `secret` (any case).
+    pub(super) fn secret_hits<'h>(&self, hits: &'h [Vec<usize>]) -> &'h [usize] {
+        self.secret.map_or(&[], |i| &hits[i])
     }
 
     /// Where each prefilter literal occurs in `data`, in order.
@@ -204,31 +172,6 @@ mod tests {
         for a in &kws {
             for b in &kws {
                 assert!(a == b || !a.contains(b.as_str()), "'{b}' nests in '{a}'");
-            }
-        }
-    }
-
-    #[test]
-    fn encoded_words_are_found_at_every_offset_and_nest_with_no_keyword() {
-        use base64::Engine;
-        let cores = encoded_cores("3MVG9");
-        // the consumer key's own keyword is its encoding at offset 0
-        assert_eq!(cores[0], "m01wrz");
-        for lead in ["", "a", "ab"] {
-            let text = base64::engine::general_purpose::STANDARD
-                .encode(format!("{lead}3MVG9abc"))
-                .to_ascii_lowercase();
-            assert!(cores.iter().any(|c| text.contains(c.as_str())), "{lead}");
-        }
-        let set = RuleSet::builtin().expect("rules");
-        let kws: Vec<&String> = set.rules.iter().flat_map(|r| &r.keywords).collect();
-        for core in ENCODED_WORDS.iter().flat_map(|w| encoded_cores(w)) {
-            assert!(core.len() >= 4, "{core}");
-            for k in &kws {
-                assert!(
-                    **k == core || (!k.contains(&core) && !core.contains(k.as_str())),
-                    "{core} and {k}"
-                );
             }
         }
     }

@@ -314,14 +314,22 @@ fn base64_values_are_reported_decoded_at_the_encoded_place() {
         b64("changeme")
     );
     tree.write("k8s/secret.yaml", &secret);
-    // a whole .env encoded into one value, with nothing readable around it
+    // a whole .env encoded into one value of a chart's secrets
     let env = format!(
         "SF_LOGIN_URL=https://acme.my.salesforce.com\nSF_CLIENT_ID={KEY2}\nSF_CLIENT_SECRET={HEX2}\n"
     );
     tree.write(
         "deploy/values.yaml",
-        format!("app:\n  envFile: {}\n", b64(&env)),
+        format!("secrets:\n  envFile: {}\n", b64(&env)),
     );
+    // and a file that is base64 whole, wrapped at 76 columns as `base64` writes it
+    let env3 = format!("SF_CLIENT_ID={KEY3}\nSF_CLIENT_SECRET={HEX3}\n");
+    let wrapped: Vec<String> = b64(&env3)
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    tree.write("deploy/sf.env.b64", format!("{}\n", wrapped.join("\n")));
     let r = run(
         tree.path(),
         &["scan", "--format", "json", "--show-secrets", "."],
@@ -345,6 +353,7 @@ fn base64_values_are_reported_decoded_at_the_encoded_place() {
     assert_eq!(
         got,
         [
+            ("./deploy/sf.env.b64", HEX3, 1, 1, "base64"),
             ("./deploy/values.yaml", HEX2, 2, 12, "base64"),
             ("./k8s/secret.yaml", HEX1, 8, 21, "base64"),
         ],
@@ -363,7 +372,7 @@ fn base64_values_are_reported_decoded_at_the_encoded_place() {
     let p = run(plain.path(), &["scan", "--format", "json", "."]);
     assert_eq!(
         p.json()["findings"][0]["fingerprint"],
-        doc["findings"][1]["fingerprint"]
+        doc["findings"][2]["fingerprint"]
     );
     // and a baseline made of the decoded findings hides them
     std::fs::write(tree.path().join("baseline.json"), &r.stdout).expect("baseline");
