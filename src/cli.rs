@@ -108,11 +108,12 @@ pub struct LimitArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
-    /// Do not open archives or compressed files (they are skipped as binary).
+    /// Do not open archives, documents or compressed files (they are skipped as binary).
     #[arg(long, conflicts_with = "archives")]
     pub no_archives: bool,
-    /// Open only these kinds of container, comma-separated: zip (jar, war, docx, ...), tar,
-    /// gzip, bzip2, xz, zstd [default: all].
+    /// Open only these kinds of container, comma-separated: zip (jar, war, apk, ...),
+    /// document (docx, xlsx, pptx, odt, ods, odp), pdf, tar, gzip, bzip2, xz, zstd
+    /// [default: all].
     #[arg(long, value_name = "KINDS", value_delimiter = ',')]
     pub archives: Option<Vec<String>>,
     /// Open containers inside containers down to this depth [default: 3].

@@ -20,5 +20,12 @@ impl Sink for Check {
 
 /// Opens `data` as a container of `kind`, as a scan would.
 pub fn open(data: &[u8], kind: Kind) {
-    containers::open("fuzz", data, kind, &Limits::default(), &Check, BlobContext::default());
+    containers::open(
+        "fuzz",
+        data,
+        kind,
+        &Limits::default(),
+        &Check,
+        BlobContext::default(),
+    );
 }

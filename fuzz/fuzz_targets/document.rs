@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let sheet = b"<worksheet><sheetData><row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>7</v></c></row></sheetData></worksheet>";
     let parts: Vec<(&str, &[u8])> = match pick % 5 {
-        0 => vec![("[Content_Types].xml", b"<Types/>"), ("word/document.xml", xml)],
+        0 => vec![
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", xml),
+        ],
         1 => vec![
             ("[Content_Types].xml", b"<Types/>"),
             ("xl/workbook.xml", b"<workbook/>"),
@@ -39,8 +42,8 @@ fuzz_target!(|data: &[u8]| {
         ],
     };
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, bytes) in parts {
         if w.start_file(name, opts).is_err() || w.write_all(bytes).is_err() {
             return;

@@ -211,7 +211,7 @@ impl Matcher {
         }
         // a blob that is base64 whole has no keyword but in its decoding
         if let Some(decoded) = encoded::whole(data) {
-            return self.find_decoded(&decoded, original, path, bctx);
+            return self.find_decoded(&decoded, data, original, path, bctx);
         }
         let hits = self.prefilter.hits(data);
         if hits.iter().all(Vec::is_empty) {
@@ -224,17 +224,18 @@ impl Matcher {
             encoded::Scope::Near(&hits)
         };
         if let Some(decoded) = encoded::decode(data, scope) {
-            return self.find_decoded(&decoded, original, path, bctx);
+            return self.find_decoded(&decoded, data, original, path, bctx);
         }
         self.find_hits(data, original, path, bctx, &hits)
     }
 
-    /// Finds secrets in a blob whose base64 values were decoded in place, and puts each
-    /// finding back where the blob has it: one inside a decoded value at the encoded value,
+    /// Finds secrets in `data` with its base64 values decoded in place (`decoded`), and puts
+    /// each finding back where `data` has it: one inside a decoded value at the encoded value,
     /// marked decoded.
     fn find_decoded(
         &self,
         decoded: &encoded::Decoded,
+        data: &[u8],
         original: &[u8],
         path: &str,
         bctx: BlobContext,
@@ -242,7 +243,7 @@ impl Matcher {
         let text = &decoded.text;
         let hits = self.prefilter.hits(text);
         let mut found = self.find_hits(text, original, path, bctx, &hits);
-        let (lines, view_lines) = (LineIndex::new(original), LineIndex::new(text));
+        let (lines, view_lines) = (LineIndex::new(data), LineIndex::new(text));
         let line_at = |view_line: usize| {
             let start = view_lines.line_range(text, view_line).start;
             lines.line_of(decoded.original(start).0)
@@ -251,7 +252,7 @@ impl Matcher {
             let (at, inside) = decoded.original(f.offset);
             f.offset = at;
             f.line = lines.line_of(at);
-            f.column = lines.column_of(original, at);
+            f.column = lines.column_of(data, at);
             for e in &mut f.evidence {
                 e.line = line_at(e.line);
             }
@@ -260,7 +261,7 @@ impl Matcher {
                 f.message.push_str(" (decoded from base64)");
             }
         }
-        found.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
+        found.sort_by(by_place);
         found
     }
 
@@ -422,9 +423,14 @@ impl Matcher {
             })
             .map(|c| c.finding)
             .collect();
-        findings.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
+        findings.sort_by(by_place);
         findings
     }
+}
+
+/// A blob's findings in order: line, column, rule.
+fn by_place(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule))
 }
 
 #[cfg(test)]

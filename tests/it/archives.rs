@@ -30,18 +30,6 @@ fn pair(p: &str, s: &str) -> (String, String) {
     (p.to_string(), s.to_string())
 }
 
-/// A zip with these (name, bytes) entries, deflated.
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in entries {
-        w.start_file(*name, opts).expect("entry");
-        w.write_all(data).expect("write");
-    }
-    w.finish().expect("zip").into_inner()
-}
-
 fn leak() -> String {
     format!(
         "sf.login_url=https://login.salesforce.com\nsf.client_id={KEY2}\nsf.client_secret={HEX3}\n"
@@ -365,4 +353,153 @@ fn a_tar_gz_counts_as_one_level() {
         "{}",
         r.stderr
     );
+}
+
+/// Raw deflate that inflates to `mib` MiB of zeros in about a thousandth of that (one deflated
+/// MiB flushed to a byte boundary and repeated: its back-references only ever see zeros), and
+/// the CRC-32 of what it inflates to.
+fn deflated_zeros(mib: u64) -> (Vec<u8>, u32) {
+    let mut c = flate2::Compress::new(flate2::Compression::best(), false);
+    let mut chunk = Vec::with_capacity(1 << 16);
+    let block = vec![0u8; 1 << 20];
+    c.compress_vec(&block, &mut chunk, flate2::FlushCompress::Sync)
+        .expect("deflate");
+    let mut one = flate2::Crc::new();
+    one.update(&block);
+    let mut crc = flate2::Crc::new();
+    let mut out = Vec::with_capacity(chunk.len() * mib as usize + 8);
+    for _ in 0..mib {
+        out.extend_from_slice(&chunk);
+        crc.combine(&one);
+    }
+    // an empty final stored block
+    out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
+    (out, crc.sum())
+}
+
+/// A zip64 archive of one deflated entry that inflates to `size` bytes of zeros.
+fn zip64_of_zeros(name: &str, size: u64) -> Vec<u8> {
+    let (data, crc) = deflated_zeros(size >> 20);
+    let n = name.len() as u16;
+    let zip64 = |out: &mut Vec<u8>| {
+        out.extend_from_slice(&1u16.to_le_bytes());
+        out.extend_from_slice(&16u16.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    };
+    let mut out = Vec::new();
+    // local header: sizes in the zip64 extra field
+    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    for v in [45u16, 0, 8, 0, 0x21] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&u32::MAX.to_le_bytes());
+    out.extend_from_slice(&u32::MAX.to_le_bytes());
+    out.extend_from_slice(&n.to_le_bytes());
+    out.extend_from_slice(&20u16.to_le_bytes());
+    out.extend_from_slice(name.as_bytes());
+    zip64(&mut out);
+    out.extend_from_slice(&data);
+    let cd = out.len() as u64;
+    out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    for v in [45u16, 45, 0, 8, 0, 0x21] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&u32::MAX.to_le_bytes());
+    out.extend_from_slice(&u32::MAX.to_le_bytes());
+    for v in [n, 20, 0, 0, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(name.as_bytes());
+    zip64(&mut out);
+    let cd_size = out.len() as u64 - cd;
+    // zip64 end of central directory, its locator, then the classic end record
+    let eocd64 = out.len() as u64;
+    out.extend_from_slice(&0x0606_4b50u32.to_le_bytes());
+    out.extend_from_slice(&44u64.to_le_bytes());
+    out.extend_from_slice(&45u16.to_le_bytes());
+    out.extend_from_slice(&45u16.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    for v in [1u64, 1, cd_size, cd] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&0x0706_4b50u32.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&eocd64.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, 1, 1] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&u32::MAX.to_le_bytes());
+    out.extend_from_slice(&u32::MAX.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// A gzip member holding `size` bytes of zeros.
+fn gzip_of_zeros(size: u64) -> Vec<u8> {
+    let (data, crc) = deflated_zeros(size >> 20);
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3];
+    out.extend_from_slice(&data);
+    out.extend_from_slice(&crc.to_le_bytes());
+    // ISIZE is the size modulo 2^32
+    out.extend_from_slice(&(size as u32).to_le_bytes());
+    out
+}
+
+/// The largest peak resident size of any process this test binary waited for, in bytes.
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage writes the struct it is given and nothing else.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as u64 * 1024
+}
+
+#[test]
+fn a_10_gb_entry_and_a_4_gb_sparse_gzip_stop_at_their_limits_in_bounded_memory() {
+    let tree = Tree::new();
+    tree.write("plain.env", leak());
+    let huge = zip64_of_zeros("disk.img", 10 << 30);
+    // the archive says what it holds: 10 GiB in one entry
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(&huge[..])).expect("zip64");
+    let mut archive = archive;
+    assert_eq!(archive.by_index_raw(0).expect("entry").size(), 10 << 30);
+    tree.write("huge.zip", &huge);
+    tree.write("sparse.img.gz", gzip_of_zeros(4 << 30));
+    let r = run(tree.path(), &["scan", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(found(&r), vec![pair("./plain.env", "high")], "{}", r.stderr);
+    // over all their compressed bytes neither is past the ratio when the entry limit stops it
+    for needle in [
+        "huge.zip!disk.img: an entry over 67108864 bytes decompressed",
+        "sparse.img.gz: gzip: an entry over 67108864 bytes decompressed",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
+    // a smaller total stops it sooner, named as that limit
+    let r = run(
+        tree.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--max-decompressed-size",
+            "10M",
+            "huge.zip",
+        ],
+    );
+    assert!(
+        r.stderr
+            .contains("huge.zip!disk.img: over --max-decompressed-size (10485760 bytes in all)"),
+        "{}",
+        r.stderr
+    );
+    let peak = children_peak_rss();
+    assert!(peak < 512 << 20, "peak resident size {peak} bytes");
 }

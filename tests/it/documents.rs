@@ -7,7 +7,6 @@ use super::ci::assert_valid_sarif;
 use super::util::*;
 use base64::Engine;
 use serde_json::Value;
-use std::io::Write;
 
 const DOCS: &str = "testdata/documents";
 
@@ -122,18 +121,6 @@ fn documents_and_pdfs_are_kinds_of_their_own() {
     // a jar is not a document
     let r = scan_fixture("testdata/archives/service.jar", &["--archives", "document"]);
     assert_eq!(r.code, 0);
-}
-
-/// A zip with these (name, bytes) entries.
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in entries {
-        w.start_file(*name, opts).expect("entry");
-        w.write_all(data).expect("write");
-    }
-    w.finish().expect("zip").into_inner()
 }
 
 #[test]

@@ -244,3 +244,15 @@ pub fn position_of(file: &Path, needle: &str) -> (u64, u64) {
     let col = text[line_start..at].chars().count() as u64 + 1;
     (line, col)
 }
+
+/// A zip with these (name, bytes) entries, deflated.
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).expect("entry");
+        std::io::Write::write_all(&mut w, data).expect("write");
+    }
+    w.finish().expect("zip").into_inner()
+}

@@ -5,9 +5,12 @@
 
 use super::{isolated, Budget, Entry, Listing};
 
-/// Whether `data` is a PDF: `%PDF-` within its first KiB, where readers look for it.
+/// Whether `data` is a PDF: it starts with `%PDF-` (after white space or a byte-order mark).
+/// Readers accept the header anywhere in the first KiB, but so would a script that checks
+/// for it, which would then be read as a broken PDF instead of scanned as text.
 pub(super) fn is_pdf(data: &[u8]) -> bool {
-    memchr::memmem::find(&data[..data.len().min(1024)], b"%PDF-").is_some()
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    data.trim_ascii_start().starts_with(b"%PDF-")
 }
 
 /// Most pages read from one PDF.
@@ -78,8 +81,9 @@ mod tests {
     #[test]
     fn a_pdf_is_told_by_its_header() {
         assert!(is_pdf(b"%PDF-1.7\n"));
-        assert!(is_pdf(b"\xef\xbb\xbf junk %PDF-1.4"));
+        assert!(is_pdf(b"\xef\xbb\xbf\n%PDF-1.4"));
         assert!(!is_pdf(b"%!PS-Adobe-3.0"));
+        assert!(!is_pdf(b"if data[:5] == b'%PDF-':\n"));
     }
 
     #[test]
