@@ -249,6 +249,27 @@ fn hostile_pdfs_are_read_in_bounded_memory_and_the_scan_goes_on() {
     assert_eq!(lines.len(), 1, "{}", r.stderr);
     assert!(lines[0].contains("not a readable PDF"), "{}", r.stderr);
     assert!(!r.stderr.contains("salesforce") && !r.stderr.contains("panicked"));
+    // a parser that answers more than the budget is cut off (its pipe closed, the child
+    // ended): one warning, and the rest goes on
+    let r = run(
+        tree.path(),
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--max-decompressed-size",
+            "100",
+            ".",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("good.pdf: its text is over 100 bytes, the limit of one entry"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("salesforce"));
 }
 
 #[test]
