@@ -104,11 +104,7 @@ impl Flavour {
     pub(super) fn text(self, xml: &[u8], shared: &[String]) -> Result<String, String> {
         let mut out = Layout::default();
         let mut reader = Reader::from_reader(xml);
-        // inside an element whose character data is text (`w:t`, `a:t`, a sheet cell's `v`)
-        let mut in_text = 0usize;
-        // in OpenDocument, character data inside a paragraph or heading is text
-        let mut in_paragraph = 0usize;
-        // the cell being read: a shared-string index when `t="s"`
+        // the cell being read holds a shared-string index (`<c t="s">`)
         let mut shared_cell = false;
         let mut buf = Vec::new();
         loop {
@@ -117,39 +113,25 @@ impl Flavour {
                 .map_err(|e| format!("not well-formed XML: {e}"))?;
             match event {
                 Event::Start(e) => {
-                    let name = e.local_name();
-                    let name = name.as_ref();
-                    match self.role(name) {
-                        Role::Text => in_text += 1,
-                        Role::Paragraph => in_paragraph += 1,
-                        Role::Cell => {
-                            out.cells += 1;
-                            shared_cell = self == Flavour::Excel && is_shared(&e);
-                        }
-                        _ => {}
+                    let role = self.role(e.local_name().as_ref());
+                    if role == Role::Cell {
+                        shared_cell = self == Flavour::Excel && is_shared(&e);
                     }
-                    out.open(self.role(name), &e);
+                    out.open(role, &e);
                 }
                 Event::Empty(e) => {
-                    let name = e.local_name();
-                    out.open(self.role(name.as_ref()), &e);
-                    out.close(self.role(name.as_ref()));
+                    let role = self.role(e.local_name().as_ref());
+                    out.open(role, &e);
+                    out.close(role);
                 }
                 Event::End(e) => {
-                    let name = e.local_name();
-                    let role = self.role(name.as_ref());
-                    match role {
-                        Role::Text => in_text = in_text.saturating_sub(1),
-                        Role::Paragraph => in_paragraph = in_paragraph.saturating_sub(1),
-                        Role::Cell => {
-                            out.cells = out.cells.saturating_sub(1);
-                            shared_cell = false;
-                        }
-                        _ => {}
+                    let role = self.role(e.local_name().as_ref());
+                    if role == Role::Cell {
+                        shared_cell = false;
                     }
                     out.close(role);
                 }
-                Event::Text(t) if in_text > 0 || in_paragraph > 0 => {
+                Event::Text(t) if out.in_text > 0 => {
                     let s = t
                         .unescape()
                         .map_err(|e| format!("not well-formed XML: {e}"))?;
@@ -163,7 +145,7 @@ impl Flavour {
                         out.push(&s);
                     }
                 }
-                Event::CData(t) if in_text > 0 || in_paragraph > 0 => {
+                Event::CData(t) if out.in_text > 0 => {
                     out.push(&String::from_utf8_lossy(&t));
                 }
                 Event::Eof => break,
@@ -243,6 +225,9 @@ struct Layout {
     cells: usize,
     /// Inside a hidden element.
     hidden: usize,
+    /// Inside an element whose character data is text (`w:t`, `a:t`, a cell's `v`, an
+    /// OpenDocument paragraph).
+    in_text: usize,
 }
 
 impl Layout {
@@ -267,11 +252,18 @@ impl Layout {
                 self.push(&" ".repeat(n.clamp(1, 64)));
             }
             Role::Hidden => self.hidden += 1,
+            Role::Text | Role::Paragraph => self.in_text += 1,
+            Role::Cell => self.cells += 1,
             _ => {}
         }
     }
 
     fn close(&mut self, role: Role) {
+        match role {
+            Role::Text | Role::Paragraph => self.in_text = self.in_text.saturating_sub(1),
+            Role::Cell => self.cells = self.cells.saturating_sub(1),
+            _ => {}
+        }
         match role {
             Role::Paragraph | Role::Line if self.cells > 0 => self.push(" "),
             Role::Paragraph | Role::Line | Role::Row => self.line(),

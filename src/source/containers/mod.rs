@@ -191,6 +191,14 @@ struct Budget<'l> {
 }
 
 impl Budget<'_> {
+    /// The problem of a container past `--max-decompressed-size`.
+    fn over_total(&self) -> String {
+        format!(
+            "over --max-decompressed-size ({} bytes in all)",
+            self.limits.total
+        )
+    }
+
     /// How many bytes the next entry may inflate to.
     fn entry_cap(&self) -> u64 {
         self.limits.entry.min(self.left)
@@ -229,10 +237,7 @@ fn inflate_bounded(
         let size = out.len() as u64;
         if size > cap {
             return Err(if cap < budget.limits.entry {
-                format!(
-                    "over --max-decompressed-size ({} bytes in all)",
-                    budget.limits.total
-                )
+                budget.over_total()
             } else {
                 format!("an entry over {} bytes decompressed", budget.limits.entry)
             });

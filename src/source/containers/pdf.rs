@@ -52,14 +52,8 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
                 }
                 let size = text.len() as u64;
                 if size > budget.left {
-                    listing.problem(
-                        None,
-                        format!(
-                            "over --max-decompressed-size ({} bytes in all) at page {}",
-                            budget.limits.total,
-                            i + 1
-                        ),
-                    );
+                    let why = format!("{} at page {}", budget.over_total(), i + 1);
+                    listing.problem(None, why);
                     return;
                 }
                 budget.left -= size;

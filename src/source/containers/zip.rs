@@ -85,13 +85,12 @@ pub(super) fn read(data: &[u8], documents: bool, budget: &mut Budget, listing: &
 /// The document the zip is, if any: an OpenDocument file says so in its `mimetype` entry,
 /// an Office file by the parts it has.
 fn flavour(archive: &mut Archive, budget: &mut Budget) -> Option<Flavour> {
-    let mut mimetype = Vec::new();
-    if let Ok(f) = archive.by_name("mimetype") {
-        // a media type is short; a larger entry is not one
-        let _ = f.take(128).read_to_end(&mut mimetype);
-    }
-    budget.left = budget.left.saturating_sub(mimetype.len() as u64);
-    let mimetype = (!mimetype.is_empty()).then_some(&mimetype[..]);
+    // a media type is short; a larger entry is not one
+    let mimetype = archive.by_name("mimetype").ok().and_then(|f| {
+        let compressed = f.compressed_size();
+        read_bounded(f.take(128), compressed, budget).ok()
+    });
+    let mimetype = mimetype.as_deref().filter(|m| !m.is_empty());
     Flavour::of(archive.file_names().flatten(), mimetype)
 }
 
