@@ -2,22 +2,17 @@
 //! the exit code.
 
 use crate::cli::{Cli, Command, ExplainArgs, Format, RulesArgs, ScanArgs};
-use crate::config::{load_matcher, Common, GitPlan, OutputPlan, ScanPlan};
-use crate::finding::{Finding, Severity};
+use crate::config::{load_matcher, GitPlan, ScanPlan};
+use crate::deliver::{finish, Sink};
+use crate::finding::Finding;
 use crate::matcher::Matcher;
-use crate::report::{self, jsonl, Report};
+use crate::report::jsonl;
 use crate::rules::check::check_examples;
-use crate::scan::{self, Outcome, Post};
+use crate::scan::{self, Post};
 use anyhow::{Context, Result};
 use std::io::{self, BufWriter, Write};
-use std::sync::Mutex;
 
-/// No finding at or above the failing severity.
-pub const EXIT_CLEAN: u8 = 0;
-/// At least one finding at or above the failing severity.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Usage or runtime error.
-pub const EXIT_ERROR: u8 = 2;
+pub use crate::deliver::{exit_code, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 /// Runs one command and returns its exit code.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -27,54 +22,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Staged(args) => git_command(GitPlan::staged(&args)?),
         Command::Rules(args) => rules_command(&args),
         Command::Explain(args) => explain_command(&args),
-    }
-}
-
-/// Where the report goes: opened before the scan, so JSON Lines can stream into it.
-struct Sink {
-    out: Mutex<Box<dyn Write + Send>>,
-    /// Set once a write failed; a closed pipe ends output quietly.
-    failed: Mutex<Option<io::Error>>,
-}
-
-impl Sink {
-    fn open(output: &OutputPlan) -> Result<Sink> {
-        let out: Box<dyn Write + Send> = match &output.file {
-            Some(path) => Box::new(BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot write report to {}", path.display()))?,
-            )),
-            None => Box::new(BufWriter::new(io::stdout())),
-        };
-        Ok(Sink {
-            out: Mutex::new(out),
-            failed: Mutex::new(None),
-        })
-    }
-
-    fn write(&self, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) {
-        let mut failed = self.failed.lock().unwrap_or_else(|p| p.into_inner());
-        if failed.is_some() {
-            return;
-        }
-        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
-        if let Err(e) = f(&mut **out) {
-            *failed = Some(e);
-        }
-    }
-
-    fn finish(self, output: &OutputPlan) -> Result<()> {
-        let mut out = self.out.into_inner().unwrap_or_else(|p| p.into_inner());
-        let failed = self.failed.into_inner().unwrap_or_else(|p| p.into_inner());
-        match failed.map_or_else(|| out.flush(), Err) {
-            Ok(()) => Ok(()),
-            // `sfleaks scan | head` closes the pipe: not an error
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && output.file.is_none() => Ok(()),
-            Err(e) => Err(e).context(match &output.file {
-                Some(p) => format!("cannot write report to {}", p.display()),
-                None => "cannot write report to standard output".to_string(),
-            }),
-        }
+        Command::Fleet(args) => crate::fleet::run(args),
     }
 }
 
@@ -108,67 +56,6 @@ fn git_command(plan: GitPlan) -> Result<u8> {
     };
     let outcome = scan::run_git(&plan.common.matcher, &plan.git, &post)?;
     finish(&plan.common, outcome, sink, false)
-}
-
-/// Verifies (with `--verify`), prints the report (unless it was streamed) and the summary;
-/// returns the exit code, which `--only-verified` does not change.
-fn finish(common: &Common, outcome: Outcome, sink: Sink, streamed: bool) -> Result<u8> {
-    let mut outcome = outcome;
-    let output = &common.output;
-    let code = exit_code(&outcome.findings, common.fail_on);
-    if let Some(plan) = &common.verify {
-        verify(plan, &mut outcome.findings);
-        if plan.only_verified {
-            use crate::finding::VerifyStatus::{FlowDisabled, Live};
-            outcome.findings.retain(|f| {
-                f.verification
-                    .as_ref()
-                    .is_some_and(|v| matches!(v.status, Live | FlowDisabled))
-            });
-        }
-    }
-    if !streamed {
-        let report = Report {
-            findings: &outcome.findings,
-            stats: &outcome.stats,
-            show_secrets: output.show_secrets,
-            rules: common.matcher.rules(),
-            root: outcome.root.as_deref(),
-            vcs: outcome.vcs.as_ref(),
-        };
-        let printer = report::printer(output.format, output.color);
-        sink.write(|w| printer.print(&report, w));
-    }
-    sink.finish(output)?;
-    if !output.quiet {
-        eprintln!("{}", report::summary(&outcome.findings, &outcome.stats));
-    }
-    Ok(code)
-}
-
-#[cfg(feature = "verify")]
-fn verify(plan: &crate::config::VerifyPlan, findings: &mut [Finding]) {
-    let mut verifier = crate::verify::Verifier::new(crate::verify::VerifyOptions {
-        tokens: plan.tokens,
-        rps: plan.rps,
-        endpoint: plan.endpoint.clone(),
-    });
-    verifier.verify_all(findings);
-}
-
-#[cfg(not(feature = "verify"))]
-fn verify(_plan: &crate::config::VerifyPlan, _findings: &mut [Finding]) {}
-
-/// 1 when an unsuppressed finding is at or above `fail_on`, else 0.
-pub fn exit_code(findings: &[Finding], fail_on: Severity) -> u8 {
-    if findings
-        .iter()
-        .any(|f| !f.is_suppressed() && f.severity >= fail_on)
-    {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
 }
 
 /// Runs `body` against buffered stdout; a closed pipe is not an error.

@@ -26,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule: what it finds, why it matters, how to fix it.
     Explain(ExplainArgs),
+    /// Scan every repository of an organisation, sharded over a batch engine.
+    Fleet(FleetArgs),
 }
 
 /// Output formats.
@@ -100,7 +102,7 @@ pub struct OutputArgs {
 }
 
 /// Limits shared by every scanning subcommand.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct LimitArgs {
     /// Skip files larger than this (bytes, or with K, M, G suffix) [default: 100M].
     #[arg(long, value_name = "SIZE")]
@@ -205,4 +207,134 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: Format,
+}
+
+/// `sfleaks fleet`.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: FleetCommand,
+}
+
+/// `sfleaks fleet` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum FleetCommand {
+    /// List an organisation's repositories (GitHub, GitLab) as JSON Lines sorted by id.
+    List(FleetListArgs),
+    /// Fetch and scan one shard of a repository list, one result file per repository.
+    Scan(FleetScanArgs),
+    /// Merge result directories into one report.
+    Merge(FleetMergeArgs),
+    /// One entry per distinct secret across every repository of the results.
+    Secrets(FleetSecretsArgs),
+}
+
+/// `sfleaks fleet list`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("owner").required(true).args(["github_org", "github_user", "gitlab_group"])))]
+pub struct FleetListArgs {
+    /// A GitHub organisation.
+    #[arg(long, value_name = "ORG")]
+    pub github_org: Option<String>,
+    /// A GitHub user's own repositories.
+    #[arg(long, value_name = "USER")]
+    pub github_user: Option<String>,
+    /// A GitLab group (full path, e.g. acme/platform).
+    #[arg(long, value_name = "GROUP")]
+    pub gitlab_group: Option<String>,
+    /// With --gitlab-group, also the projects of its subgroups.
+    #[arg(long, requires = "gitlab_group")]
+    pub include_subgroups: bool,
+    /// API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Keep forks.
+    #[arg(long)]
+    pub include_forks: bool,
+    /// Keep archived repositories.
+    #[arg(long)]
+    pub include_archived: bool,
+    /// Leave out repositories whose name (owner/name) matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Write the list to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress or warnings on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// How `fleet scan` assigns repositories to shards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShardBy {
+    /// By a hash of the repository id: stable when the list grows.
+    Hash,
+    /// Balanced by size_kb (largest first onto the lightest shard), ties by id.
+    Size,
+}
+
+/// `sfleaks fleet scan`.
+#[derive(Debug, Args)]
+pub struct FleetScanArgs {
+    /// The repository list: `fleet list` JSON Lines, or one clone URL or local path a line.
+    #[arg(long, value_name = "LIST")]
+    pub repos: PathBuf,
+    /// This process's shard, I/N with 0 <= I < N.
+    #[arg(long, value_name = "I/N", default_value = "0/1")]
+    pub shard: String,
+    /// How repositories are assigned to shards.
+    #[arg(long, value_enum, default_value = "hash")]
+    pub shard_by: ShardBy,
+    /// Directory for the result files (one per repository).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Directory for bare clones, kept between runs so updates fetch only what is new
+    /// [default: a temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub work: Option<PathBuf>,
+    /// Repositories fetched and scanned at once.
+    #[arg(long, value_name = "J", default_value = "1")]
+    pub jobs: usize,
+    /// Keep raw secret values in the result files (redacted by default).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Config file (allowlist, rules, limits); a repository's own is not read.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Extra rule file(s) to load beside the built-in pack.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Size and thread limits (threads are per repository).
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    /// No per-repository lines on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `sfleaks fleet merge`.
+#[derive(Debug, Args)]
+pub struct FleetMergeArgs {
+    /// Result directories (of one or many shards).
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// The repository list: every repository without a finished result is named, exit 2.
+    #[arg(long, value_name = "LIST")]
+    pub repos: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `sfleaks fleet secrets`.
+#[derive(Debug, Args)]
+pub struct FleetSecretsArgs {
+    /// Result directories (of one or many shards).
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -54,6 +54,10 @@ pub struct Common {
     pub archives: crate::source::containers::Limits,
     /// Live verification, when asked for with `--verify`.
     pub verify: Option<VerifyPlan>,
+    /// SHA-256 of every rule text in force (built-in, extra files, the config's inline rules).
+    pub rules_digest: String,
+    /// SHA-256 of the config file, when one was read.
+    pub config_digest: Option<String>,
 }
 
 /// What `--verify` asked for.
@@ -100,8 +104,9 @@ impl VerifyPlan {
 
 impl Common {
     /// Reads the config file (explicit, or `.sfleaks.toml` in `root`) and resolves every
-    /// shared option: command line first, then the file, then the defaults.
-    fn new(root: &Path, limits: &LimitArgs, out: &OutputArgs) -> Result<Common> {
+    /// shared option: command line first, then the file, then the defaults. A fleet passes
+    /// a root without one, so only `--config` counts there.
+    pub fn new(root: Option<&Path>, limits: &LimitArgs, out: &OutputArgs) -> Result<Common> {
         let cfg = configfile::load(out.config.as_deref(), root)?;
         let fail_on = match &out.fail_on {
             Some(s) => s.parse().map_err(|e| anyhow!("--fail-on: {e}"))?,
@@ -131,8 +136,11 @@ impl Common {
         if let Some(b) = &out.baseline {
             filter = filter.with_baseline(load_baseline(b).map_err(|e| anyhow!(e))?);
         }
+        let (matcher, rules_digest) = build_matcher(&out.rules, cfg.as_ref())?;
         Ok(Common {
-            matcher: build_matcher(&out.rules, cfg.as_ref())?,
+            matcher,
+            rules_digest,
+            config_digest: cfg.as_ref().map(|c| c.digest.clone()),
             filter,
             output: output_plan(out),
             fail_on,
@@ -164,7 +172,7 @@ impl ScanPlan {
             [one] if one.is_dir() => one.clone(),
             _ => PathBuf::from("."),
         };
-        let common = Common::new(&root, &args.limits, &args.output)?;
+        let common = Common::new(Some(&root), &args.limits, &args.output)?;
         let mut inputs = Vec::new();
         let mut roots = Vec::new();
         for path in &args.paths {
@@ -204,6 +212,7 @@ impl GitPlan {
             range: args.range.clone(),
             since: args.since_commit.clone(),
             branch: args.branch.clone(),
+            hide: Vec::new(),
         });
         GitPlan::new(&args.repo, target, &args.limits, &args.output)
     }
@@ -226,7 +235,7 @@ impl GitPlan {
             .ok()
             .and_then(|r| r.workdir().map(Path::to_path_buf))
             .unwrap_or_else(|| repo.to_path_buf());
-        let common = Common::new(&root, limits, out)?;
+        let common = Common::new(Some(&root), limits, out)?;
         let git = GitOptions {
             repo: repo.to_path_buf(),
             target,
@@ -242,12 +251,13 @@ impl GitPlan {
 
 /// Loads the built-in rules plus extra files (no config file) and builds the matcher.
 pub fn load_matcher(extra: &[PathBuf]) -> Result<Matcher> {
-    build_matcher(extra, None)
+    build_matcher(extra, None).map(|(m, _)| m)
 }
 
 /// Loads the built-in rules, the config file's extra and inline rules, then `--rules` files,
-/// drops the config's disabled rules, and builds the matcher.
-fn build_matcher(extra: &[PathBuf], cfg: Option<&Loaded>) -> Result<Matcher> {
+/// drops the config's disabled rules, and builds the matcher; also gives the digest of
+/// every rule text in force.
+fn build_matcher(extra: &[PathBuf], cfg: Option<&Loaded>) -> Result<(Matcher, String)> {
     let mut texts: Vec<(String, String)> = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     if let Some(c) = cfg {
@@ -264,13 +274,26 @@ fn build_matcher(extra: &[PathBuf], cfg: Option<&Loaded>) -> Result<Matcher> {
             texts.push((c.file.display().to_string(), inline));
         }
     }
+    let digest = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        let builtin = crate::rules::BUILTIN.iter().map(|(n, t)| (*n, *t));
+        for (name, text) in builtin.chain(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(text.as_bytes());
+            h.update([0]);
+        }
+        crate::finding::hex(&h.finalize())
+    };
     let mut rules = RuleSet::with_builtin(&texts)?;
     if let Some(c) = cfg {
         rules
             .disable(&c.config.disabled_rules)
             .map_err(|e| c.error("disabled-rules", e))?;
     }
-    Matcher::new(rules).context("building the keyword prefilter")
+    let matcher = Matcher::new(rules).context("building the keyword prefilter")?;
+    Ok((matcher, digest))
 }
 
 /// The container options: command line first, then the config file, then the defaults.

@@ -70,6 +70,8 @@ pub struct Loaded {
     pub dir: PathBuf,
     /// Its contents.
     pub config: ConfigFile,
+    /// SHA-256 of its bytes, hex (a stored result names the config it was made with).
+    pub digest: String,
 }
 
 impl Loaded {
@@ -114,10 +116,11 @@ pub fn parse(text: &str) -> Result<ConfigFile, String> {
 }
 
 /// Reads `explicit` (which must exist), or `.sfleaks.toml` in `root` if there is one.
-pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Option<Loaded>> {
-    let file = match explicit {
-        Some(p) => p.to_path_buf(),
-        None => {
+pub fn load(explicit: Option<&Path>, root: Option<&Path>) -> Result<Option<Loaded>> {
+    let file = match (explicit, root) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, None) => return Ok(None),
+        (None, Some(root)) => {
             let p = root.join(FILE_NAME);
             if !p.is_file() {
                 return Ok(None);
@@ -133,7 +136,13 @@ pub fn load(explicit: Option<&Path>, root: &Path) -> Result<Option<Loaded>> {
         .map(Path::to_path_buf)
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
-    Ok(Some(Loaded { file, dir, config }))
+    let digest = crate::finding::hex(&<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
+    Ok(Some(Loaded {
+        file,
+        dir,
+        config,
+        digest,
+    }))
 }
 
 #[cfg(test)]
@@ -143,7 +152,7 @@ mod tests {
     fn parse(text: &str) -> Result<Option<Loaded>> {
         let dir = tempfile::tempdir().expect("tmp");
         std::fs::write(dir.path().join(FILE_NAME), text).expect("write");
-        load(None, dir.path())
+        load(None, Some(dir.path()))
     }
 
     #[test]
@@ -166,7 +175,7 @@ mod tests {
     #[test]
     fn no_file_is_no_config() {
         let dir = tempfile::tempdir().expect("tmp");
-        assert!(load(None, dir.path()).expect("ok").is_none());
-        assert!(load(Some(&dir.path().join("missing.toml")), dir.path()).is_err());
+        assert!(load(None, Some(dir.path())).expect("ok").is_none());
+        assert!(load(Some(&dir.path().join("missing.toml")), Some(dir.path())).is_err());
     }
 }

@@ -69,7 +69,7 @@ impl FromStr for Severity {
 }
 
 /// Why a finding is hidden from the report (it still counts in the stats).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Suppression {
     /// An allow comment on the line or the line before (`sfleaks:allow`, `gitleaks:allow`, ...).
@@ -196,6 +196,21 @@ pub struct Finding {
     pub within: Option<String>,
     /// The secret was found base64-encoded, and is reported decoded.
     pub decoded: bool,
+    /// Set on a finding read back from a stored result (a fleet's): its repository and what
+    /// the result kept of the secret.
+    pub origin: Option<Origin>,
+}
+
+/// The repository a stored finding came from, its keyed secret identity, and whether the
+/// stored value is already redacted (results keep raw values only when asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The repository's id, as the repository list names it.
+    pub repository: String,
+    /// Keyed identity of the secret (the same value anywhere gives the same id under one key).
+    pub secret_id: String,
+    /// `secret` holds the redacted form, not the value.
+    pub redacted: bool,
 }
 
 impl Finding {
@@ -225,6 +240,25 @@ impl Finding {
             verification: None,
             within: None,
             decoded: false,
+            origin: None,
+        }
+    }
+
+    /// What tells one secret from another: the keyed id of a stored finding, else the value.
+    pub fn identity(&self) -> &str {
+        self.origin.as_ref().map_or(&self.secret, |o| &o.secret_id)
+    }
+
+    /// The repository a stored finding came from.
+    pub fn repository(&self) -> Option<&str> {
+        self.origin.as_ref().map(|o| o.repository.as_str())
+    }
+
+    /// The id grouping this secret's locations: the stored keyed id, else rule + value hash.
+    pub fn secret_id(&self) -> String {
+        match &self.origin {
+            Some(o) => o.secret_id.clone(),
+            None => secret_id(&self.rule, &self.secret),
         }
     }
 
@@ -235,7 +269,7 @@ impl Finding {
 
     /// The secret as printed: in full with `show`, redacted otherwise.
     pub fn shown_secret(&self, show: bool) -> String {
-        if show || !self.sensitive {
+        if show || !self.sensitive || self.origin.as_ref().is_some_and(|o| o.redacted) {
             self.secret.clone()
         } else {
             redact(&self.secret)
@@ -255,16 +289,30 @@ pub fn redact(value: &str) -> String {
     out
 }
 
-/// Report order: path, line, column, rule, then fingerprint (two secrets a history held at
-/// the same place, which workers may find in either order).
+/// Report order: repository (stored findings), path, line, column, rule, then fingerprint
+/// (two secrets a history held at the same place, which workers may find in either order).
 pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    (&a.path, a.line, a.column, &a.rule, &a.fingerprint).cmp(&(
-        &b.path,
-        b.line,
-        b.column,
-        &b.rule,
-        &b.fingerprint,
-    ))
+    (
+        a.repository(),
+        &a.path,
+        a.line,
+        a.column,
+        &a.rule,
+        &a.fingerprint,
+    )
+        .cmp(&(
+            b.repository(),
+            &b.path,
+            b.line,
+            b.column,
+            &b.rule,
+            &b.fingerprint,
+        ))
+}
+
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Identifies one secret wherever it is: rule + hash of the value, the same at every path

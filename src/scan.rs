@@ -253,7 +253,11 @@ pub fn run(matcher: &Matcher, inputs: &[Input], post: &Post, quiet: bool) -> Out
 }
 
 /// Counts suppressed findings by reason, drops them unless asked, and sorts.
-fn settle(mut findings: Vec<Finding>, show_suppressed: bool, stats: &mut Stats) -> Vec<Finding> {
+pub fn settle(
+    mut findings: Vec<Finding>,
+    show_suppressed: bool,
+    stats: &mut Stats,
+) -> Vec<Finding> {
     let count = |why| {
         findings
             .iter()
@@ -412,7 +416,7 @@ pub fn run_git(
     let views = worker_views(&repo, filtered.as_ref(), threads, staged);
     // a whole history reads most of the packs: read them directly; opening them reads every
     // entry's header (a quarter second for rails), more than a range or a staged scan reads
-    let whole = matches!(&opts.target, GitTarget::History(sel) if sel.range.is_none() && sel.since.is_none());
+    let whole = matches!(&opts.target, GitTarget::History(sel) if sel.range.is_none() && sel.since.is_none() && sel.hide.is_empty());
     let packs = whole.then(|| source::pack::Packs::open(&repo.commondir().join("objects")));
     let packs = packs.as_ref();
     let repo_dir = repo.path().to_path_buf();

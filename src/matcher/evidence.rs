@@ -66,6 +66,7 @@ pub(super) fn finding_for(
         verification: None,
         within: None,
         decoded: false,
+        origin: None,
     }
 }
 

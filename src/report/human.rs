@@ -37,22 +37,23 @@ impl Printer for Human {
         for secret in super::secrets::group(report.findings) {
             let f = secret.primary;
             let sev = format!("{:<8}", f.severity.as_str().to_uppercase());
+            // a fleet's findings name their repository before the path
+            let place = |f: &crate::finding::Finding| match f.repository() {
+                Some(r) => format!("{r}: {}:{}:{}", f.path, f.line, f.column),
+                None => format!("{}:{}:{}", f.path, f.line, f.column),
+            };
             writeln!(
                 out,
                 "{} {}  {}",
                 self.paint(severity_colour(f.severity), &sev),
                 f.rule,
-                self.paint("1", &format!("{}:{}:{}", f.path, f.line, f.column)),
+                self.paint("1", &place(f)),
             )?;
             for other in secret.locations.iter().skip(1) {
                 let commit = other.commit.as_ref().map_or(String::new(), |c| {
                     format!(" (commit {})", c.id.get(..12).unwrap_or(&c.id))
                 });
-                writeln!(
-                    out,
-                    "  also at:  {}:{}:{}{commit}",
-                    other.path, other.line, other.column
-                )?;
+                writeln!(out, "  also at:  {}{commit}", place(other))?;
             }
             if let Some(c) = secret.introduced() {
                 writeln!(

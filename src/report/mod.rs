@@ -52,6 +52,9 @@ pub fn printer(format: Format, color: bool) -> Box<dyn Printer> {
 /// through this type unless `show_secrets` was set.
 #[derive(Debug, Serialize)]
 pub struct FindingView<'a> {
+    /// The repository (fleet reports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<&'a str>,
     /// Rule id.
     pub rule: &'a str,
     /// Severity.
@@ -108,6 +111,9 @@ pub struct FindingView<'a> {
 /// One place a secret was found at, as serialised in a grouped report.
 #[derive(Debug, Serialize)]
 pub struct LocationView<'a> {
+    /// The repository (fleet reports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<&'a str>,
     /// Path.
     pub path: &'a str,
     /// 1-based line.
@@ -136,6 +142,7 @@ pub struct LocationView<'a> {
 impl<'a> LocationView<'a> {
     fn new(f: &'a Finding) -> LocationView<'a> {
         LocationView {
+            repository: f.repository(),
             path: &f.path,
             line: f.line,
             column: f.column,
@@ -165,6 +172,7 @@ impl<'a> FindingView<'a> {
     /// Builds the view of one finding.
     pub fn new(f: &'a Finding, show_secrets: bool) -> FindingView<'a> {
         FindingView {
+            repository: f.repository(),
             rule: &f.rule,
             severity: f.severity,
             path: &f.path,
@@ -174,7 +182,7 @@ impl<'a> FindingView<'a> {
             secret: f.shown_secret(show_secrets),
             cvss: (f.cvss * 10.0).round() / 10.0,
             fingerprint: &f.fingerprint,
-            secret_id: crate::finding::secret_id(&f.rule, &f.secret),
+            secret_id: f.secret_id(),
             message: &f.message,
             rationale: &f.rationale,
             evidence: f

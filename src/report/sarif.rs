@@ -150,13 +150,22 @@ fn result(f: &Finding, rule_index: Option<usize>, report: &Report) -> Value {
     if f.decoded {
         props.insert("decoded".into(), json!("base64"));
     }
+    // a fleet's results: the artifact is named inside its repository
+    let artifact_location = match f.repository() {
+        Some(repo) => {
+            props.insert("repository".into(), json!(repo));
+            let plain = outer.strip_prefix("./").unwrap_or(outer);
+            json!({"uri": encode(&format!("{repo}/{plain}"))})
+        }
+        None => artifact(outer, report.root),
+    };
     let mut r = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
         "message": {"text": format!("{}: {} ({})", f.message, f.shown_secret(report.show_secrets), f.rationale)},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": artifact(outer, report.root),
+                "artifactLocation": artifact_location,
                 "region": {
                     "startLine": f.line,
                     "startColumn": f.column,

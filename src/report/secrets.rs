@@ -46,7 +46,7 @@ pub fn group<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Secret<
     for f in findings {
         let place = (!f.sensitive).then_some((f.path.as_str(), f.offset));
         let at = *index
-            .entry((f.rule.as_str(), f.secret.as_str(), place, f.is_suppressed()))
+            .entry((f.rule.as_str(), f.identity(), place, f.is_suppressed()))
             .or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1

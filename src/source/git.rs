@@ -107,6 +107,9 @@ pub struct Selection {
     pub since: Option<String>,
     /// Only this branch's history (instead of every ref).
     pub branch: Option<String>,
+    /// Also leave out these commits and their history (what an earlier scan covered); one
+    /// that is no longer in the repository is passed over with a warning.
+    pub hide: Vec<String>,
 }
 
 /// One commit in the walk.
@@ -429,10 +432,19 @@ fn tips_and_hidden(
         )),
         None => None,
     };
+    let mut hidden: Vec<Oid> = Vec::new();
+    for h in &sel.hide {
+        match resolve(repo, h) {
+            Ok(oid) => hidden.push(oid),
+            Err(_) => warnings.push(format!(
+                "{h}: not in the repository any more; its history is scanned again"
+            )),
+        }
+    }
     if let Some((tip, hide)) = one_tip {
         let tip = resolve(repo, tip)?;
-        let hidden = hide.map(|h| resolve(repo, h)).transpose()?;
-        return Ok((vec![tip], hidden.into_iter().collect()));
+        hidden.extend(hide.map(|h| resolve(repo, h)).transpose()?);
+        return Ok((vec![tip], hidden));
     }
     // every ref: branches, tags, remotes, stashes; a leak on an unmerged branch counts
     let refs = repo.references().map_err(git_err("listing refs"))?;
@@ -461,7 +473,9 @@ fn tips_and_hidden(
     }
     tips.sort();
     tips.dedup();
-    Ok((tips, Vec::new()))
+    // a tip an earlier scan covered has nothing new
+    tips.retain(|t| !hidden.contains(t));
+    Ok((tips, hidden))
 }
 
 /// libgit2's topological walk; fails as a whole if any commit on the way is unreadable.

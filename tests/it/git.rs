@@ -69,7 +69,7 @@ fn isolated_git(dir: &Path) -> Proc {
     cmd
 }
 
-fn git_in(dir: &Path, args: &[&str]) -> String {
+pub(super) fn git_in(dir: &Path, args: &[&str]) -> String {
     let out = isolated_git(dir).args(args).output().expect("git runs");
     assert!(
         out.status.success(),

@@ -2,6 +2,7 @@ mod archives;
 mod ci;
 mod cli;
 mod documents;
+mod fleet;
 mod git;
 mod languages;
 mod precision;

@@ -1,0 +1,227 @@
+//! The `git` command, run for a fleet: isolated from the user's and the system's git config,
+//! never prompting, with credentials passed through the environment to a credential helper
+//! (never in argv, where `ps` shows them, nor in a clone's config or any message).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Ref name -> object id, for `refs/heads/*` and `refs/tags/*` (tags unpeeled, as
+/// `git ls-remote` lists them).
+pub type Tips = BTreeMap<String, String>;
+
+/// Environment variables of the caller's git that would point a command elsewhere.
+const INHERITED: [&str; 12] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+];
+
+/// The URL with any `user:password@` taken out, for messages and ids.
+pub fn redact_url(url: &str) -> String {
+    split_userinfo(url).0
+}
+
+/// Splits `scheme://user:pass@host/...` into the URL without the user part and the user part.
+fn split_userinfo(url: &str) -> (String, Option<(String, String)>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_string(), None);
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rsplit_once('@') {
+        Some((user, host)) => {
+            let (name, pass) = user.split_once(':').unwrap_or((user, ""));
+            (
+                format!("{scheme}://{host}{}", &rest[host_end..]),
+                Some((name.to_string(), pass.to_string())),
+            )
+        }
+        None => (url.to_string(), None),
+    }
+}
+
+/// The credentials for an http(s) URL: its own user part, else `SFLEAKS_GIT_TOKEN`, else
+/// `GITLAB_TOKEN` for a host named gitlab, else `GITHUB_TOKEN`.
+fn credentials(url: &str, own: Option<(String, String)>) -> Option<(String, String)> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return None;
+    }
+    if let Some(c) = own {
+        return Some(c);
+    }
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    if let Some(t) = var("SFLEAKS_GIT_TOKEN") {
+        return Some(("x-access-token".into(), t));
+    }
+    let host = url.split("://").nth(1).and_then(|r| r.split('/').next());
+    if host.is_some_and(|h| h.contains("gitlab")) {
+        if let Some(t) = var("GITLAB_TOKEN") {
+            return Some(("oauth2".into(), t));
+        }
+    }
+    var("GITHUB_TOKEN").map(|t| ("x-access-token".into(), t))
+}
+
+/// A git command for `url`, isolated and non-interactive; returns it with the URL to pass.
+fn git(url: &str) -> (Command, String) {
+    let (plain, own) = split_userinfo(url);
+    let mut cmd = Command::new("git");
+    for k in INHERITED {
+        cmd.env_remove(k);
+    }
+    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+        // a stalled transfer ends instead of holding the shard
+        .env("GIT_HTTP_LOW_SPEED_LIMIT", "1000")
+        .env("GIT_HTTP_LOW_SPEED_TIME", "60")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null());
+    // config given through the environment: an empty helper list, then ours when there are
+    // credentials; the helper prints them from variables only this child has
+    let mut config: Vec<(&str, &str)> = vec![("credential.helper", "")];
+    if let Some((user, pass)) = credentials(&plain, own) {
+        config.push((
+            "credential.helper",
+            "!f() { test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' \"$SFLEAKS_GIT_USERNAME\" \"$SFLEAKS_GIT_PASSWORD\"; }; f",
+        ));
+        cmd.env("SFLEAKS_GIT_USERNAME", user)
+            .env("SFLEAKS_GIT_PASSWORD", pass);
+    }
+    cmd.env("GIT_CONFIG_COUNT", config.len().to_string());
+    for (i, (k, v)) in config.iter().enumerate() {
+        cmd.env(format!("GIT_CONFIG_KEY_{i}"), k)
+            .env(format!("GIT_CONFIG_VALUE_{i}"), v);
+    }
+    (cmd, plain)
+}
+
+/// Runs a command; on failure, git's last message line (credentials taken out).
+fn run(mut cmd: Command, what: &str) -> Result<Vec<u8>, String> {
+    let out = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        return Ok(out.stdout);
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .or_else(|| err.lines().map(str::trim).rfind(|l| !l.is_empty()))
+        .unwrap_or("no message");
+    let line: String = line
+        .split_whitespace()
+        .map(redact_url)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Err(format!("{what}: {line}"))
+}
+
+/// Parses `<oid>\t<ref>` lines, keeping branches and tags (not their peeled `^{}` lines).
+fn parse_tips(out: &[u8]) -> Tips {
+    String::from_utf8_lossy(out)
+        .lines()
+        .filter_map(|l| l.split_once(['\t', ' ']))
+        .filter(|(_, r)| {
+            (r.starts_with("refs/heads/") || r.starts_with("refs/tags/")) && !r.ends_with("^{}")
+        })
+        .map(|(o, r)| (r.to_string(), o.to_string()))
+        .collect()
+}
+
+/// The remote's branch and tag tips, without fetching any object.
+pub fn ls_remote(url: &str) -> Result<Tips, String> {
+    let (mut cmd, plain) = git(url);
+    cmd.args(["ls-remote", "--quiet", "--refs", "--", &plain]);
+    run(cmd, "git ls-remote").map(|o| parse_tips(&o))
+}
+
+/// The branch and tag tips of a local (bare) repository.
+pub fn local_tips(repo: &Path) -> Result<Tips, String> {
+    let (mut cmd, _) = git("");
+    cmd.arg("-C").arg(repo).args([
+        "for-each-ref",
+        "--format=%(objectname)\t%(refname)",
+        "refs/heads",
+        "refs/tags",
+    ]);
+    run(cmd, "git for-each-ref").map(|o| parse_tips(&o))
+}
+
+/// Brings `dest` up to date with `url`: a bare clone the first time, a fetch of branches
+/// and tags after; a clone that cannot be updated is cloned again.
+pub fn fetch(url: &str, dest: &Path) -> Result<(), String> {
+    if dest.join("HEAD").is_file() {
+        let (mut cmd, plain) = git(url);
+        cmd.arg("-C").arg(dest).args([
+            "fetch",
+            "--quiet",
+            "--prune",
+            "--force",
+            "--no-write-fetch-head",
+            "--",
+            &plain,
+            "+refs/heads/*:refs/heads/*",
+            "+refs/tags/*:refs/tags/*",
+        ]);
+        if run(cmd, "git fetch").is_ok() {
+            return Ok(());
+        }
+        std::fs::remove_dir_all(dest)
+            .map_err(|e| format!("cannot remove the clone {}: {e}", dest.display()))?;
+    }
+    // cloned beside and renamed, so a clone cut short is never taken for a finished one
+    let partial = dest.with_extension("partial");
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)
+            .map_err(|e| format!("cannot remove {}: {e}", partial.display()))?;
+    }
+    let (mut cmd, plain) = git(url);
+    cmd.args(["clone", "--bare", "--quiet", "--", &plain])
+        .arg(&partial);
+    run(cmd, "git clone")?;
+    std::fs::rename(&partial, dest)
+        .map_err(|e| format!("cannot move the clone to {}: {e}", dest.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_parts_are_taken_out_of_urls() {
+        assert_eq!(
+            redact_url("https://bot:tok3n@example.com/a/b.git"),
+            "https://example.com/a/b.git"
+        );
+        assert_eq!(redact_url("file:///srv/a.git"), "file:///srv/a.git");
+        assert_eq!(redact_url("/srv/a@b.git"), "/srv/a@b.git");
+        let (_, own) = split_userinfo("https://bot:tok3n@example.com/x");
+        assert_eq!(own, Some(("bot".into(), "tok3n".into())));
+    }
+
+    #[test]
+    fn ls_remote_lines_keep_branches_and_tags() {
+        let t = parse_tips(b"aaa\tHEAD\nbbb\trefs/heads/main\nccc\trefs/tags/v1\nddd\trefs/tags/v1^{}\neee\trefs/pull/1/head\n");
+        let want: Tips = [("refs/heads/main", "bbb"), ("refs/tags/v1", "ccc")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(t, want);
+    }
+}
