@@ -6,7 +6,6 @@ use super::git::{git_in, Repo};
 use super::util::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command as Proc, Stdio};
 
@@ -772,238 +771,288 @@ fn one_secret_across_repositories_and_forks_is_one_entry_and_never_stored_raw() 
     assert!(!hidden.stdout.contains(HEX1));
 }
 
-/// One recorded answer of the fake API.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-fn gh_repo(name: &str, fork: bool, archived: bool, size: u64) -> Value {
-    serde_json::json!({
-        "id": size, "name": name, "full_name": format!("acme/{name}"),
-        "clone_url": format!("https://github.example/acme/{name}.git"),
-        "default_branch": "main", "fork": fork, "archived": archived, "size": size,
-        "pushed_at": "2026-11-30T12:00:00Z",
-    })
-}
-
+/// `fleet list` against a loopback server serving recorded API pages.
 #[cfg(feature = "fleet-list")]
-#[test]
-fn fleet_list_follows_pages_waits_out_a_rate_limit_and_never_prints_the_token() {
-    let token = "ghp_SYNTHETICtokenForTheLoopbackTest0001";
-    let page1 = Value::Array(vec![
-        gh_repo("zeta", false, false, 50),
-        gh_repo("alpha", false, false, 900),
-    ]);
-    let page2 = Value::Array(vec![
-        gh_repo("mid", false, false, 10),
-        gh_repo("forked", true, false, 5),
-        gh_repo("old", false, true, 5),
-        gh_repo("scratch-1", false, false, 5),
-    ]);
-    let (base, handle) = serve_github(&page1, &page2);
-    let t = Tree::new();
-    let r = run_env(
-        t.path(),
-        &[
-            "fleet",
-            "list",
-            "--github-org",
-            "acme",
-            "--api-url",
-            &base,
-            "--exclude",
-            "acme/scratch-*",
-        ],
-        &[("GITHUB_TOKEN", token)],
-    );
-    let seen = handle.join().expect("server");
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let ids: Vec<String> = r
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).expect("json")["id"]
-                .as_str()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
-    assert_eq!(ids, ["acme/alpha", "acme/mid", "acme/zeta"], "{}", r.stdout);
-    let first: Value = serde_json::from_str(r.stdout.lines().next().expect("line")).expect("json");
-    assert_eq!(first["size_kb"], 900);
-    assert_eq!(first["clone_url"], "https://github.example/acme/alpha.git");
-    // three requests: page 1, page 2 rate-limited, page 2 again; each with the token
-    assert_eq!(seen.len(), 3, "{seen:?}");
-    assert!(seen[0].starts_with("GET /orgs/acme/repos?"), "{}", seen[0]);
-    assert!(
-        seen[1].starts_with("GET /orgs/acme/repos/page2"),
-        "{}",
-        seen[1]
-    );
-    for s in &seen {
-        assert!(s.contains(&format!("Bearer {token}")), "{s}");
+mod listing {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+
+    /// One recorded answer of the fake API.
+    struct Answer {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
     }
-    assert!(r.stderr.contains("waiting 1 s"), "{}", r.stderr);
-    assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
 
-    // forks and archived ones on request
-    let (base, handle) = serve_github(&page1, &page2);
-    let r = run_env(
-        t.path(),
-        &[
-            "fleet",
-            "list",
-            "--github-org",
-            "acme",
-            "--api-url",
-            &base,
-            "--include-forks",
-            "--include-archived",
-        ],
-        &[("GITHUB_TOKEN", token)],
-    );
-    handle.join().expect("server");
-    assert_eq!(r.stdout.lines().count(), 6, "{}", r.stdout);
-    assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
-}
+    fn gh_repo(name: &str, fork: bool, archived: bool, size: u64) -> Value {
+        serde_json::json!({
+            "id": size, "name": name, "full_name": format!("acme/{name}"),
+            "clone_url": format!("https://github.example/acme/{name}.git"),
+            "default_branch": "main", "fork": fork, "archived": archived, "size": size,
+            "pushed_at": "2026-11-30T12:00:00Z",
+        })
+    }
 
-/// Page 1 with a Link to page 2, a rate-limit answer, then page 2.
-fn serve_github(page1: &Value, page2: &Value) -> (String, std::thread::JoinHandle<Vec<String>>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let next = format!("{base}/orgs/acme/repos/page2?per_page=100");
-    let answers = vec![
-        Answer {
-            status: 200,
-            headers: vec![(
-                "Link".into(),
-                format!("<{next}>; rel=\"next\", <{next}>; rel=\"last\""),
-            )],
-            body: page1.to_string(),
-        },
-        Answer {
-            status: 403,
-            headers: vec![
-                ("X-RateLimit-Remaining".into(), "0".into()),
-                ("Retry-After".into(), "1".into()),
+    #[test]
+    fn fleet_list_follows_pages_waits_out_a_rate_limit_and_never_prints_the_token() {
+        let token = "ghp_SYNTHETICtokenForTheLoopbackTest0001";
+        let page1 = Value::Array(vec![
+            gh_repo("zeta", false, false, 50),
+            gh_repo("alpha", false, false, 900),
+        ]);
+        let page2 = Value::Array(vec![
+            gh_repo("mid", false, false, 10),
+            gh_repo("forked", true, false, 5),
+            gh_repo("old", false, true, 5),
+            gh_repo("scratch-1", false, false, 5),
+        ]);
+        let (base, handle) = serve_github(&page1, &page2);
+        let t = Tree::new();
+        let r = run_env(
+            t.path(),
+            &[
+                "fleet",
+                "list",
+                "--github-org",
+                "acme",
+                "--api-url",
+                &base,
+                "--exclude",
+                "acme/scratch-*",
             ],
-            body: "{\"message\":\"API rate limit exceeded\"}".into(),
-        },
-        Answer {
-            status: 200,
-            headers: vec![],
-            body: page2.to_string(),
-        },
-    ];
-    let handle = serve_on(listener, answers);
-    (base, handle)
-}
+            &[("GITHUB_TOKEN", token)],
+        );
+        let seen = handle.join().expect("server");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let ids: Vec<String> = r
+            .stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("json")["id"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(ids, ["acme/alpha", "acme/mid", "acme/zeta"], "{}", r.stdout);
+        let first: Value =
+            serde_json::from_str(r.stdout.lines().next().expect("line")).expect("json");
+        assert_eq!(first["size_kb"], 900);
+        assert_eq!(first["clone_url"], "https://github.example/acme/alpha.git");
+        // three requests: page 1, page 2 rate-limited, page 2 again; each with the token
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(seen[0].starts_with("GET /orgs/acme/repos?"), "{}", seen[0]);
+        assert!(
+            seen[1].starts_with("GET /orgs/acme/repos/page2"),
+            "{}",
+            seen[1]
+        );
+        for s in &seen {
+            assert!(s.contains(&format!("Bearer {token}")), "{s}");
+        }
+        assert!(r.stderr.contains("waiting 1 s"), "{}", r.stderr);
+        assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
 
-/// Serves `answers` in order, one connection each; returns the requests' heads.
-fn serve_on(
-    listener: std::net::TcpListener,
-    answers: Vec<Answer>,
-) -> std::thread::JoinHandle<Vec<String>> {
-    std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        for a in answers {
-            let (mut s, _) = listener.accept().expect("accept");
-            let mut reader = BufReader::new(s.try_clone().expect("clone"));
-            let mut request = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).expect("read") == 0 || line == "\r\n" {
-                    break;
+        // forks and archived ones on request
+        let (base, handle) = serve_github(&page1, &page2);
+        let r = run_env(
+            t.path(),
+            &[
+                "fleet",
+                "list",
+                "--github-org",
+                "acme",
+                "--api-url",
+                &base,
+                "--include-forks",
+                "--include-archived",
+            ],
+            &[("GITHUB_TOKEN", token)],
+        );
+        handle.join().expect("server");
+        assert_eq!(r.stdout.lines().count(), 6, "{}", r.stdout);
+        assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
+    }
+
+    /// Page 1 with a Link to page 2, a rate-limit answer, then page 2.
+    fn serve_github(
+        page1: &Value,
+        page2: &Value,
+    ) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let next = format!("{base}/orgs/acme/repos/page2?per_page=100");
+        let answers = vec![
+            Answer {
+                status: 200,
+                headers: vec![(
+                    "Link".into(),
+                    format!("<{next}>; rel=\"next\", <{next}>; rel=\"last\""),
+                )],
+                body: page1.to_string(),
+            },
+            Answer {
+                status: 403,
+                headers: vec![
+                    ("X-RateLimit-Remaining".into(), "0".into()),
+                    ("Retry-After".into(), "1".into()),
+                ],
+                body: "{\"message\":\"API rate limit exceeded\"}".into(),
+            },
+            Answer {
+                status: 200,
+                headers: vec![],
+                body: page2.to_string(),
+            },
+        ];
+        let handle = serve_on(listener, answers);
+        (base, handle)
+    }
+
+    /// Serves `answers` in order, one connection each; returns the requests' heads.
+    fn serve_on(
+        listener: std::net::TcpListener,
+        answers: Vec<Answer>,
+    ) -> std::thread::JoinHandle<Vec<String>> {
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for a in answers {
+                let (mut s, _) = listener.accept().expect("accept");
+                let mut reader = BufReader::new(s.try_clone().expect("clone"));
+                let mut request = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).expect("read") == 0 || line == "\r\n" {
+                        break;
+                    }
+                    request.push_str(&line);
                 }
-                request.push_str(&line);
-            }
-            seen.push(request);
-            let mut head = format!(
+                seen.push(request);
+                let mut head = format!(
                 "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
                 a.status,
                 a.body.len()
             );
-            for (k, v) in &a.headers {
-                head.push_str(&format!("{k}: {v}\r\n"));
+                for (k, v) in &a.headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                head.push_str("\r\n");
+                s.write_all(head.as_bytes()).expect("write");
+                s.write_all(a.body.as_bytes()).expect("write");
             }
-            head.push_str("\r\n");
-            s.write_all(head.as_bytes()).expect("write");
-            s.write_all(a.body.as_bytes()).expect("write");
-        }
-        seen
-    })
+            seen
+        })
+    }
+
+    #[test]
+    fn fleet_list_reads_a_gitlab_group_with_its_subgroups() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let project = |path: &str, forked: bool, kb: u64| {
+            serde_json::json!({
+                "id": kb, "path_with_namespace": path,
+                "http_url_to_repo": format!("https://gitlab.example/{path}.git"),
+                "default_branch": "main", "archived": false,
+                "forked_from_project": if forked { serde_json::json!({"id": 1}) } else { Value::Null },
+                "statistics": {"repository_size": kb * 1024},
+                "last_activity_at": "2026-11-01T00:00:00Z",
+            })
+        };
+        let body = Value::Array(vec![
+            project("acme/platform/api", false, 300),
+            project("acme/platform/sub/worker", false, 20),
+            project("acme/platform/fork", true, 1),
+        ]);
+        let handle = serve_on(
+            listener,
+            vec![Answer {
+                status: 200,
+                headers: vec![],
+                body: body.to_string(),
+            }],
+        );
+        let t = Tree::new();
+        let token = "glpat-SYNTHETIC-loopback-0001";
+        let r = run_env(
+            t.path(),
+            &[
+                "fleet",
+                "list",
+                "--gitlab-group",
+                "acme/platform",
+                "--include-subgroups",
+                "--api-url",
+                &base,
+            ],
+            &[("GITLAB_TOKEN", token)],
+        );
+        let seen = handle.join().expect("server");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            seen[0].starts_with("GET /groups/acme%2Fplatform/projects?"),
+            "{}",
+            seen[0]
+        );
+        assert!(seen[0].contains("include_subgroups=true"), "{}", seen[0]);
+        assert!(
+            seen[0].contains(&format!("PRIVATE-TOKEN: {token}"))
+                || seen[0].contains(&format!("private-token: {token}")),
+            "{}",
+            seen[0]
+        );
+        let ids: Vec<String> = r
+            .stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("json")["id"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(ids, ["acme/platform/api", "acme/platform/sub/worker"]);
+        assert!(r.stdout.contains("\"size_kb\":300"));
+        assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
+    }
 }
 
-#[cfg(feature = "fleet-list")]
 #[test]
-fn fleet_list_reads_a_gitlab_group_with_its_subgroups() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let project = |path: &str, forked: bool, kb: u64| {
-        serde_json::json!({
-            "id": kb, "path_with_namespace": path,
-            "http_url_to_repo": format!("https://gitlab.example/{path}.git"),
-            "default_branch": "main", "archived": false,
-            "forked_from_project": if forked { serde_json::json!({"id": 1}) } else { Value::Null },
-            "statistics": {"repository_size": kb * 1024},
-            "last_activity_at": "2026-11-01T00:00:00Z",
+fn the_one_host_recipe_runs_as_written() {
+    let f = build();
+    let dir = f.path().join("host");
+    let recipe = root().join("examples/fleet/one-host.sh");
+    let out = Proc::new("sh")
+        .arg(&recipe)
+        .arg(&f.list)
+        .arg("3")
+        .arg(&dir)
+        .current_dir(f.path())
+        .env("SFLEAKS", bin())
+        .env("SFLEAKS_FLEET_KEY", KEY_A)
+        .stdin(Stdio::null())
+        .output()
+        .expect("sh runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // the corrupt and the missing repository have no result: named, exit 2
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("org/missing: no finished result"),
+        "{stderr}"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("fleet.json")).expect("report"))
+            .expect("json");
+    let single = f.path().join("single");
+    shard(&f, &single, &[]);
+    // the recipe's three shards give the one-shard merge (its --max-file-size aside: the big
+    // repository's blob is scanned there, so compare the rest)
+    let ours = merge(&f, &[&single], "json").grouped();
+    let count = |d: &Value| {
+        d["findings"].as_array().map_or(0, |l| {
+            l.iter().filter(|x| x["repository"] != "org/big").count()
         })
     };
-    let body = Value::Array(vec![
-        project("acme/platform/api", false, 300),
-        project("acme/platform/sub/worker", false, 20),
-        project("acme/platform/fork", true, 1),
-    ]);
-    let handle = serve_on(
-        listener,
-        vec![Answer {
-            status: 200,
-            headers: vec![],
-            body: body.to_string(),
-        }],
-    );
-    let t = Tree::new();
-    let token = "glpat-SYNTHETIC-loopback-0001";
-    let r = run_env(
-        t.path(),
-        &[
-            "fleet",
-            "list",
-            "--gitlab-group",
-            "acme/platform",
-            "--include-subgroups",
-            "--api-url",
-            &base,
-        ],
-        &[("GITLAB_TOKEN", token)],
-    );
-    let seen = handle.join().expect("server");
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        seen[0].starts_with("GET /groups/acme%2Fplatform/projects?"),
-        "{}",
-        seen[0]
-    );
-    assert!(seen[0].contains("include_subgroups=true"), "{}", seen[0]);
-    assert!(
-        seen[0].contains(&format!("PRIVATE-TOKEN: {token}"))
-            || seen[0].contains(&format!("private-token: {token}")),
-        "{}",
-        seen[0]
-    );
-    let ids: Vec<String> = r
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).expect("json")["id"]
-                .as_str()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
-    assert_eq!(ids, ["acme/platform/api", "acme/platform/sub/worker"]);
-    assert!(r.stdout.contains("\"size_kb\":300"));
-    assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
+    assert_eq!(count(&report), count(&ours));
+    assert!(dir.join("secrets.json").is_file());
+    assert_eq!(result_files(&dir.join("results")).len(), 33);
 }
