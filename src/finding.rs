@@ -131,7 +131,7 @@ impl Evidence {
 }
 
 /// The commit a history finding belongs to; always `None` for files on disk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitInfo {
     /// Full commit id.
     pub id: String,

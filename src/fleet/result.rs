@@ -135,20 +135,13 @@ pub struct Stored {
     pub decoded: bool,
 }
 
-/// A commit as stored (with the time that orders commits).
+/// A commit as stored: as reports print it, with the time that orders commits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredCommit {
-    /// Full id.
-    pub id: String,
-    /// Author name.
-    pub author: String,
-    /// Author e-mail.
-    pub email: String,
-    /// Author date, RFC 3339.
-    pub date: String,
-    /// First line of the message.
-    pub summary: String,
-    /// Author time, Unix seconds.
+    /// Id, author, date, summary.
+    #[serde(flatten)]
+    pub commit: CommitInfo,
+    /// Author time, Unix seconds (reports leave it out).
     pub time: i64,
 }
 
@@ -174,11 +167,7 @@ impl Stored {
             column: f.column,
             offset: f.offset,
             commit: f.commit.as_ref().map(|c| StoredCommit {
-                id: c.id.clone(),
-                author: c.author.clone(),
-                email: c.email.clone(),
-                date: c.date.clone(),
-                summary: c.summary.clone(),
+                commit: c.clone(),
                 time: c.time,
             }),
             secret: f.shown_secret(raw),
@@ -214,12 +203,8 @@ impl Stored {
             column: self.column,
             offset: self.offset,
             commit: self.commit.as_ref().map(|c| CommitInfo {
-                id: c.id.clone(),
-                author: c.author.clone(),
-                email: c.email.clone(),
-                date: c.date.clone(),
-                summary: c.summary.clone(),
                 time: c.time,
+                ..c.commit.clone()
             }),
             secret: self.secret.clone(),
             sensitive: self.sensitive,
@@ -240,7 +225,7 @@ impl Stored {
                 .collect(),
             remediation: self.remediation.clone(),
             suppressed: self.suppressed,
-            first_seen: self.commit.as_ref().map(|c| c.id.clone()),
+            first_seen: self.commit.as_ref().map(|c| c.commit.id.clone()),
             last_seen: None,
             occurrences: None,
             verification: None,

@@ -306,6 +306,15 @@ fn merges(f: &Fleet, dirs: &[&Path]) -> Vec<String> {
         .collect()
 }
 
+/// A merge checked against a repository list.
+fn covering(f: &Fleet, list: &str, out: &str) -> Run {
+    output(fleet_cmd(
+        f,
+        KEY_A,
+        &["merge", "--repos", list, "-f", "json", out],
+    ))
+}
+
 fn result_files(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -418,11 +427,7 @@ fn a_fleet_scan_covers_every_repository_and_the_merge_names_them() {
     // coverage: the two failures are named with their reasons, exit 2
     let list = f.list.to_string_lossy().into_owned();
     let o = out.to_string_lossy().into_owned();
-    let r = output(fleet_cmd(
-        &f,
-        KEY_A,
-        &["merge", "--repos", &list, "-f", "json", &o],
-    ));
+    let r = covering(&f, &list, &o);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
@@ -446,11 +451,7 @@ fn a_fleet_scan_covers_every_repository_and_the_merge_names_them() {
     let good_list = f.path().join("good.jsonl");
     std::fs::write(&good_list, good).expect("write");
     let gl = good_list.to_string_lossy().into_owned();
-    let r = output(fleet_cmd(
-        &f,
-        KEY_A,
-        &["merge", "--repos", &gl, "-f", "json", &o],
-    ));
+    let r = covering(&f, &gl, &o);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stderr.contains("no finished result"), "{}", r.stderr);
     let gone = result_files(&out)
@@ -458,11 +459,7 @@ fn a_fleet_scan_covers_every_repository_and_the_merge_names_them() {
         .find(|n| n.contains("filler-07"))
         .expect("filler-07 result");
     std::fs::remove_file(out.join(gone)).expect("rm");
-    let r = output(fleet_cmd(
-        &f,
-        KEY_A,
-        &["merge", "--repos", &gl, "-f", "json", &o],
-    ));
+    let r = covering(&f, &gl, &o);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr
