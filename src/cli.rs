@@ -300,6 +300,10 @@ pub struct FleetScanArgs {
     /// Keep raw secret values in the result files (redacted by default).
     #[arg(long)]
     pub show_secrets: bool,
+    /// Also scan the refs of pull and merge requests (refs/pull/*, refs/merge-requests/*):
+    /// a leak pushed for review stays there after its branch is deleted.
+    #[arg(long)]
+    pub pull_requests: bool,
     /// Config file (allowlist, rules, limits); a repository's own is not read.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

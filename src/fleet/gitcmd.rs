@@ -121,7 +121,8 @@ fn run(mut cmd: Command, what: &str) -> Result<Vec<u8>, String> {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .find(|l| l.contains("fatal:"))
+        .or_else(|| err.lines().map(str::trim).find(|l| l.starts_with("error:")))
         .or_else(|| err.lines().map(str::trim).rfind(|l| !l.is_empty()))
         .unwrap_or("no message");
     let line: String = line
@@ -132,54 +133,85 @@ fn run(mut cmd: Command, what: &str) -> Result<Vec<u8>, String> {
     Err(format!("{what}: {line}"))
 }
 
-/// Parses `<oid>\t<ref>` lines, keeping branches and tags (not their peeled `^{}` lines).
-fn parse_tips(out: &[u8]) -> Tips {
+/// Which refs a fleet scans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefSet {
+    /// Also the refs of pull and merge requests (`refs/pull/*`, `refs/merge-requests/*`).
+    pub reviews: bool,
+}
+
+impl RefSet {
+    /// The ref prefixes fetched and recorded.
+    fn prefixes(self) -> &'static [&'static str] {
+        if self.reviews {
+            &[
+                "refs/heads/",
+                "refs/tags/",
+                "refs/pull/",
+                "refs/merge-requests/",
+            ]
+        } else {
+            &["refs/heads/", "refs/tags/"]
+        }
+    }
+
+    /// The fetch refspecs: each kept under its own name.
+    fn refspecs(self) -> Vec<String> {
+        self.prefixes()
+            .iter()
+            .map(|p| format!("+{p}*:{p}*"))
+            .collect()
+    }
+}
+
+/// Parses `<oid>\t<ref>` lines, keeping the refs of `set` (not peeled `^{}` lines).
+fn parse_tips(out: &[u8], set: RefSet) -> Tips {
     String::from_utf8_lossy(out)
         .lines()
         .filter_map(|l| l.split_once(['\t', ' ']))
-        .filter(|(_, r)| {
-            (r.starts_with("refs/heads/") || r.starts_with("refs/tags/")) && !r.ends_with("^{}")
-        })
+        .filter(|(_, r)| set.prefixes().iter().any(|p| r.starts_with(p)) && !r.ends_with("^{}"))
         .map(|(o, r)| (r.to_string(), o.to_string()))
         .collect()
 }
 
-/// The remote's branch and tag tips, without fetching any object.
-pub fn ls_remote(url: &str) -> Result<Tips, String> {
+/// The remote's tips, without fetching any object.
+pub fn ls_remote(url: &str, set: RefSet) -> Result<Tips, String> {
     let (mut cmd, plain) = git(url);
     cmd.args(["ls-remote", "--quiet", "--refs", "--", &plain]);
-    run(cmd, "git ls-remote").map(|o| parse_tips(&o))
+    run(cmd, "git ls-remote").map(|o| parse_tips(&o, set))
 }
 
-/// The branch and tag tips of a local (bare) repository.
-pub fn local_tips(repo: &Path) -> Result<Tips, String> {
+/// The tips of a local (bare) repository.
+pub fn local_tips(repo: &Path, set: RefSet) -> Result<Tips, String> {
     let (mut cmd, _) = git("");
-    cmd.arg("-C").arg(repo).args([
-        "for-each-ref",
-        "--format=%(objectname)\t%(refname)",
-        "refs/heads",
-        "refs/tags",
-    ]);
-    run(cmd, "git for-each-ref").map(|o| parse_tips(&o))
+    cmd.arg("-C")
+        .arg(repo)
+        .args(["for-each-ref", "--format=%(objectname)\t%(refname)"]);
+    cmd.args(set.prefixes().iter().map(|p| p.trim_end_matches('/')));
+    run(cmd, "git for-each-ref").map(|o| parse_tips(&o, set))
 }
 
-/// Brings `dest` up to date with `url`: a bare clone the first time, a fetch of branches
-/// and tags after; a clone that cannot be updated is cloned again.
-pub fn fetch(url: &str, dest: &Path) -> Result<(), String> {
+/// Fetches the refs of `set` into an existing bare repository.
+fn fetch_into(url: &str, dest: &Path, set: RefSet) -> Result<Vec<u8>, String> {
+    let (mut cmd, plain) = git(url);
+    cmd.arg("-C").arg(dest).args([
+        "fetch",
+        "--quiet",
+        "--prune",
+        "--force",
+        "--no-write-fetch-head",
+        "--",
+        &plain,
+    ]);
+    cmd.args(set.refspecs());
+    run(cmd, "git fetch")
+}
+
+/// Brings `dest` up to date with `url`: a bare clone the first time, a fetch after; a
+/// clone that cannot be updated is cloned again.
+pub fn fetch(url: &str, dest: &Path, set: RefSet) -> Result<(), String> {
     if dest.join("HEAD").is_file() {
-        let (mut cmd, plain) = git(url);
-        cmd.arg("-C").arg(dest).args([
-            "fetch",
-            "--quiet",
-            "--prune",
-            "--force",
-            "--no-write-fetch-head",
-            "--",
-            &plain,
-            "+refs/heads/*:refs/heads/*",
-            "+refs/tags/*:refs/tags/*",
-        ]);
-        if run(cmd, "git fetch").is_ok() {
+        if fetch_into(url, dest, set).is_ok() {
             return Ok(());
         }
         std::fs::remove_dir_all(dest)
@@ -195,6 +227,10 @@ pub fn fetch(url: &str, dest: &Path) -> Result<(), String> {
     cmd.args(["clone", "--bare", "--quiet", "--", &plain])
         .arg(&partial);
     run(cmd, "git clone")?;
+    if set.reviews {
+        // a clone brings branches and tags; the review refs come in a fetch of their own
+        fetch_into(url, &partial, set)?;
+    }
     std::fs::rename(&partial, dest)
         .map_err(|e| format!("cannot move the clone to {}: {e}", dest.display()))
 }
@@ -217,7 +253,9 @@ mod tests {
 
     #[test]
     fn ls_remote_lines_keep_branches_and_tags() {
-        let t = parse_tips(b"aaa\tHEAD\nbbb\trefs/heads/main\nccc\trefs/tags/v1\nddd\trefs/tags/v1^{}\neee\trefs/pull/1/head\n");
+        let out = b"aaa\tHEAD\nbbb\trefs/heads/main\nccc\trefs/tags/v1\nddd\trefs/tags/v1^{}\neee\trefs/pull/1/head\n";
+        let t = parse_tips(out, RefSet { reviews: false });
+        assert_eq!(parse_tips(out, RefSet { reviews: true }).len(), 3);
         let want: Tips = [("refs/heads/main", "bbb"), ("refs/tags/v1", "ccc")]
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))

@@ -96,6 +96,9 @@ fn scan_command(args: &FleetScanArgs) -> Result<u8> {
         raw: args.show_secrets,
         common: &common,
         quiet: args.quiet,
+        refs: gitcmd::RefSet {
+            reviews: args.pull_requests,
+        },
     };
     let outcomes = scan::run(&plan);
     let failed = outcomes

@@ -35,6 +35,8 @@ pub struct ShardPlan<'a> {
     pub common: &'a Common,
     /// No per-repository lines.
     pub quiet: bool,
+    /// Which refs are fetched and scanned.
+    pub refs: gitcmd::RefSet,
 }
 
 /// What happened to one repository.
@@ -176,15 +178,15 @@ fn fetch_and_scan(
     repo: &Repo,
     previous: Option<&ResultFile>,
 ) -> Result<Option<ResultFile>, String> {
-    let remote = gitcmd::ls_remote(&repo.clone_url)?;
+    let remote = gitcmd::ls_remote(&repo.clone_url, plan.refs)?;
     if previous.is_some_and(|p| p.header.refs == remote) {
         return Ok(None);
     }
     let clone = plan
         .work
         .join(result::file_name(&repo.id).replace(".jsonl", ".git"));
-    gitcmd::fetch(&repo.clone_url, &clone)?;
-    let tips = gitcmd::local_tips(&clone)?;
+    gitcmd::fetch(&repo.clone_url, &clone, plan.refs)?;
+    let tips = gitcmd::local_tips(&clone, plan.refs)?;
     let since = previous.filter(|p| fast_forward(&clone, &p.header.refs, &tips));
     let selection = Selection {
         hide: since

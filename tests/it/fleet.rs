@@ -222,6 +222,27 @@ fn build() -> Fleet {
         );
         let name = format!("filler-{i:02}");
         publish(&name, &r, &mut entries, false);
+        if i == 1 {
+            // a pull request's head, on no branch: where a leak pushed for review stays
+            r.git(&["checkout", "-q", "-b", "review"]);
+            r.write("review.env", leak(KEY3, HEX6)).commit(
+                "for review",
+                "Kim",
+                "2024-04-03T10:00:00+00:00",
+            );
+            let bare = remotes.join(format!("{name}.git"));
+            git_in(
+                r.path(),
+                &[
+                    "push",
+                    "-q",
+                    &bare.to_string_lossy(),
+                    "review:refs/pull/1/head",
+                ],
+            );
+            r.git(&["checkout", "-q", "main"]);
+            r.git(&["branch", "-q", "-D", "review"]);
+        }
         work.push((format!("org/{name}"), r));
     }
     work.push(("org/app".into(), app));
@@ -1052,4 +1073,32 @@ fn the_one_host_recipe_runs_as_written() {
     assert_eq!(count(&report), count(&ours));
     assert!(dir.join("secrets.json").is_file());
     assert_eq!(result_files(&dir.join("results")).len(), 33);
+}
+
+#[test]
+fn pull_request_refs_are_scanned_when_asked() {
+    let f = build();
+    let plain = f.path().join("plain");
+    shard(&f, &plain, &[]);
+    let without = merge(&f, &[&plain], "jsonl").stdout;
+    assert!(!without.contains("review.env"), "{without}");
+    let reviews = f.path().join("reviews");
+    let r = shard(&f, &reviews, &["--pull-requests"]);
+    let with = merge(&f, &[&reviews], "jsonl").stdout;
+    assert!(
+        with.lines()
+            .any(|l| l.contains("\"repository\":\"org/filler-01\"")
+                && l.contains("\"path\":\"review.env\"")),
+        "{with}\n{}",
+        r.stderr
+    );
+    let header = &result_of(&reviews, "org/filler-01")[0];
+    assert!(header["refs"]["refs/pull/1/head"].is_string(), "{header}");
+    // the same results again: nothing fetched
+    let again = shard(&f, &reviews, &["--pull-requests"]);
+    assert!(
+        again.stderr.contains("org/filler-01: unchanged"),
+        "{}",
+        again.stderr
+    );
 }
