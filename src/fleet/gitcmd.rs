@@ -49,8 +49,10 @@ fn split_userinfo(url: &str) -> (String, Option<(String, String)>) {
     }
 }
 
-/// The credentials for an http(s) URL: its own user part, else `SFLEAKS_GIT_TOKEN`, else
-/// `GITLAB_TOKEN` for a host named gitlab, else `GITHUB_TOKEN`.
+/// The credentials for an http(s) URL: its own user part; else `SFLEAKS_GIT_TOKEN` (any
+/// host: the user named it for this fleet); else `GITHUB_TOKEN` for github.com or the host
+/// of `GITHUB_SERVER_URL`, `GITLAB_TOKEN` for gitlab.com or the host of `CI_SERVER_URL`. A
+/// token never goes to a host it was not made for.
 fn credentials(url: &str, own: Option<(String, String)>) -> Option<(String, String)> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return None;
@@ -62,13 +64,28 @@ fn credentials(url: &str, own: Option<(String, String)>) -> Option<(String, Stri
     if let Some(t) = var("SFLEAKS_GIT_TOKEN") {
         return Some(("x-access-token".into(), t));
     }
-    let host = url.split("://").nth(1).and_then(|r| r.split('/').next());
-    if host.is_some_and(|h| h.contains("gitlab")) {
-        if let Some(t) = var("GITLAB_TOKEN") {
-            return Some(("oauth2".into(), t));
-        }
+    let host = host_of(url)?;
+    let is = |public: &str, server_var: &str| {
+        host == public
+            || var(server_var)
+                .and_then(|u| host_of(&u))
+                .is_some_and(|h| h == host)
+    };
+    if is("github.com", "GITHUB_SERVER_URL") {
+        return var("GITHUB_TOKEN").map(|t| ("x-access-token".into(), t));
     }
-    var("GITHUB_TOKEN").map(|t| ("x-access-token".into(), t))
+    if is("gitlab.com", "CI_SERVER_URL") {
+        return var("GITLAB_TOKEN").map(|t| ("oauth2".into(), t));
+    }
+    None
+}
+
+/// The host (and port) of a URL, lowercase, without a user part.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// A git command for `url`, isolated and non-interactive; returns it with the URL to pass.

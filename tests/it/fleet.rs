@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Proc, Stdio};
 
-const KEY_A: &str = "fleet-test-key-aaaaaaaaaaaaaaaa";
+pub(super) const KEY_A: &str = "fleet-test-key-aaaaaaaaaaaaaaaa";
 const KEY_B: &str = "fleet-test-key-bbbbbbbbbbbbbbbb";
 /// Size limit for the fixture's scans: the big repository's blob is over it.
 const LIMIT: &str = "64K";
@@ -23,7 +23,7 @@ fn leak(key: &str, secret: &str) -> String {
 }
 
 /// The fixture fleet: work repositories (to push from), their bare remotes, the list.
-struct Fleet {
+pub(super) struct Fleet {
     dir: tempfile::TempDir,
     list: PathBuf,
     /// Work repositories by id, for pushing more commits.
@@ -31,7 +31,7 @@ struct Fleet {
 }
 
 impl Fleet {
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -76,7 +76,7 @@ fn walk(p: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn build() -> Fleet {
+pub(super) fn build() -> Fleet {
     let dir = tempfile::tempdir().expect("tmp");
     let remotes = dir.path().join("remotes");
     std::fs::create_dir_all(&remotes).expect("mkdir");
@@ -272,7 +272,7 @@ fn bin() -> PathBuf {
 }
 
 /// A `fleet` command with the key set, run from the fleet's directory.
-fn fleet_cmd(f: &Fleet, key: &str, args: &[&str]) -> Proc {
+pub(super) fn fleet_cmd(f: &Fleet, key: &str, args: &[&str]) -> Proc {
     let mut c = Proc::new(bin());
     c.current_dir(f.path())
         .env("SFLEAKS_FLEET_KEY", key)
@@ -283,7 +283,7 @@ fn fleet_cmd(f: &Fleet, key: &str, args: &[&str]) -> Proc {
     c
 }
 
-fn output(mut c: Proc) -> Run {
+pub(super) fn output(mut c: Proc) -> Run {
     let out = c.output().expect("runs");
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -306,7 +306,7 @@ fn scan_args<'a>(list: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str>
     a
 }
 
-fn shard(f: &Fleet, out: &Path, extra: &[&str]) -> Run {
+pub(super) fn shard(f: &Fleet, out: &Path, extra: &[&str]) -> Run {
     let list = f.list.to_string_lossy().into_owned();
     let out = out.to_string_lossy().into_owned();
     output(fleet_cmd(f, KEY_A, &scan_args(&list, &out, extra)))
@@ -1100,5 +1100,111 @@ fn pull_request_refs_are_scanned_when_asked() {
         again.stderr.contains("org/filler-01: unchanged"),
         "{}",
         again.stderr
+    );
+}
+
+/// A git HTTP server that asks for Basic credentials and records what it is given.
+fn asking_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut auth = None;
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = h.trim().strip_prefix("Authorization: Basic ") {
+                    auth = Some(v.to_string());
+                }
+            }
+            let mut out = stream;
+            let head = match auth {
+                Some(a) => {
+                    log.lock().expect("log").push(a);
+                    "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                }
+                None => "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            };
+            let _ = out.write_all(head.as_bytes());
+        }
+    });
+    (base, seen)
+}
+
+#[test]
+fn credentials_reach_git_through_the_environment_and_nowhere_else() {
+    use base64::Engine;
+    let (base, seen) = asking_server();
+    let t = Tree::new();
+    let env_token = "ghp_SYNTHETICenvTokenForTheHelperTest01";
+    let url_secret = "SYNTHETICurlPassword0002";
+    t.write(
+        "repos.txt",
+        format!(
+            "{base}/org/by-env.git\nhttp://bot:{url_secret}@{}/org/by-url.git\n",
+            base.trim_start_matches("http://")
+        ),
+    );
+    let out = t.path().join("out");
+    let o = out.to_string_lossy().into_owned();
+    let given = || -> BTreeSet<String> {
+        seen.lock()
+            .expect("log")
+            .drain(..)
+            .map(|a| {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(a)
+                    .expect("base64");
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
+            .collect()
+    };
+    // a GitHub token goes to GitHub's host only, not to this one
+    let r = run_env(
+        t.path(),
+        &["fleet", "scan", "--repos", "repos.txt", "--out", &o],
+        &[("SFLEAKS_FLEET_KEY", KEY_A), ("GITHUB_TOKEN", env_token)],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(given(), BTreeSet::from([format!("bot:{url_secret}")]));
+    // a token named for the fleet goes to every host of its list
+    let r2 = run_env(
+        t.path(),
+        &["fleet", "scan", "--repos", "repos.txt", "--out", &o],
+        &[
+            ("SFLEAKS_FLEET_KEY", KEY_A),
+            ("SFLEAKS_GIT_TOKEN", env_token),
+        ],
+    );
+    assert_eq!(r2.code, 2, "{}", r2.stderr);
+    let got = given();
+    assert!(
+        got.contains(&format!("x-access-token:{env_token}")),
+        "{got:?}"
+    );
+    assert!(got.contains(&format!("bot:{url_secret}")), "{got:?}");
+    // never in a message, a result file or a report
+    let merged = run_env(
+        t.path(),
+        &["fleet", "merge", "--repos", "repos.txt", &o],
+        &[("SFLEAKS_FLEET_KEY", KEY_A)],
+    );
+    let mut everything = format!(
+        "{}{}{}{}{}",
+        r.stdout, r.stderr, r2.stderr, merged.stdout, merged.stderr
+    );
+    for file in walk(&out) {
+        everything.push_str(&std::fs::read_to_string(file).expect("read"));
+    }
+    assert!(everything.contains("org/by-url.git"), "{everything}");
+    assert!(
+        !everything.contains(env_token) && !everything.contains(url_secret),
+        "{everything}"
     );
 }

@@ -313,3 +313,51 @@ fn refresh_tokens_in_auth_urls_are_checked_and_their_sessions_revoked() {
     );
     assert!(!r.stdout.contains(ISSUED_TOKEN));
 }
+
+#[test]
+fn a_fleet_verifies_each_distinct_secret_once() {
+    use super::fleet::{build, fleet_cmd, output, shard};
+    let server = StandIn::start();
+    let f = build();
+    let raw = f.path().join("raw");
+    shard(&f, &raw, &["--show-secrets"]);
+    let dir = raw.to_string_lossy().into_owned();
+    let mut cmd = fleet_cmd(
+        &f,
+        super::fleet::KEY_A,
+        &["secrets", "--verify", "-f", "json", &dir],
+    );
+    cmd.env("SFLEAKS_VERIFY_ENDPOINT", &server.base);
+    let r = output(cmd);
+    let doc: Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));
+    // three consumer secrets (one of them in two repositories and a fork): three requests
+    let asked: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|(p, _)| p == "/services/oauth2/token")
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(asked.len(), 3, "{asked:?}");
+    assert_eq!(asked.iter().filter(|b| b.contains(HEX1)).count(), 1);
+    let shared = doc["secrets"]
+        .as_array()
+        .expect("secrets")
+        .iter()
+        .find(|s| s["occurrences"] == 3)
+        .expect("the shared secret");
+    assert_eq!(shared["verification"]["status"], "live", "{shared}");
+    assert!(!r.stdout.contains(ISSUED_TOKEN) && !r.stderr.contains(ISSUED_TOKEN));
+
+    // redacted results cannot be verified: said, and nothing is sent
+    let before = server.requests().len();
+    let plain = f.path().join("plain");
+    shard(&f, &plain, &[]);
+    let dir = plain.to_string_lossy().into_owned();
+    let mut cmd = fleet_cmd(&f, super::fleet::KEY_A, &["secrets", "--verify", &dir]);
+    cmd.env("SFLEAKS_VERIFY_ENDPOINT", &server.base);
+    let r = output(cmd);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--show-secrets"), "{}", r.stderr);
+    assert_eq!(server.requests().len(), before);
+}
