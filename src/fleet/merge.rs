@@ -6,7 +6,7 @@ use super::result::{self, ResultFile};
 use crate::finding::{report_order, Finding};
 use crate::scan::Stats;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The results of a fleet, by repository id.
 #[derive(Debug, Default)]
@@ -125,9 +125,4 @@ impl Merged {
             })
             .collect()
     }
-}
-
-/// Reads the repository list for a coverage check.
-pub fn read_list(path: &Path) -> Result<Vec<Repo>, String> {
-    super::repos::read(path)
 }

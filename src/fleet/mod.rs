@@ -150,7 +150,7 @@ fn merge_command(args: &FleetMergeArgs) -> Result<u8> {
     let code = crate::deliver::finish(&common, outcome, sink, false)?;
     let mut missing = false;
     if let Some(list) = &args.repos {
-        let list = merge::read_list(list).map_err(|e| anyhow!(e))?;
+        let list = repos::read(list).map_err(|e| anyhow!(e))?;
         for (id, why) in merged.missing(&list) {
             eprintln!("sfleaks fleet: {id}: no finished result ({why})");
             missing = true;

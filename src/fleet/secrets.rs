@@ -172,18 +172,14 @@ pub fn deliver(common: &Common, outcome: Outcome) -> Result<u8> {
     }
     sink.finish(&common.output)?;
     if !common.output.quiet {
+        let repos = outcome_repositories(&findings);
         eprintln!(
-            "sfleaks fleet: {} distinct secret{} at {} place{} in {} repositor{}",
+            "sfleaks fleet: {} distinct secret{} at {} place{} in {repos} repositor{}",
             list.len(),
             if list.len() == 1 { "" } else { "s" },
             findings.len(),
             if findings.len() == 1 { "" } else { "s" },
-            outcome_repositories(&findings),
-            if outcome_repositories(&findings) == 1 {
-                "y"
-            } else {
-                "ies"
-            },
+            if repos == 1 { "y" } else { "ies" },
         );
     }
     Ok(code)

@@ -842,16 +842,7 @@ mod listing {
         );
         let seen = handle.join().expect("server");
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let ids: Vec<String> = r
-            .stdout
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).expect("json")["id"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .collect();
+        let ids = list_ids(&r.stdout);
         assert_eq!(ids, ["acme/alpha", "acme/mid", "acme/zeta"], "{}", r.stdout);
         let first: Value =
             serde_json::from_str(r.stdout.lines().next().expect("line")).expect("json");
@@ -925,6 +916,18 @@ mod listing {
         ];
         let handle = serve_on(listener, answers);
         (base, handle)
+    }
+
+    /// The ids of a repository list, in its order.
+    fn list_ids(list: &str) -> Vec<String> {
+        list.lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("json")["id"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
     }
 
     /// Serves `answers` in order, one connection each; returns the requests' heads.
@@ -1018,16 +1021,7 @@ mod listing {
             "{}",
             seen[0]
         );
-        let ids: Vec<String> = r
-            .stdout
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).expect("json")["id"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .collect();
+        let ids = list_ids(&r.stdout);
         assert_eq!(ids, ["acme/platform/api", "acme/platform/sub/worker"]);
         assert!(r.stdout.contains("\"size_kb\":300"));
         assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
