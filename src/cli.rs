@@ -162,6 +162,11 @@ pub struct HistoryArgs {
     /// Only this branch's history (default: every ref).
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
+    /// A new branch (`--range 0000...0000..HEAD`, CI's first push) or a base that is gone
+    /// (force-push, shallow fetch) is compared with this branch (or origin/ of it) instead
+    /// of every other ref.
+    #[arg(long, value_name = "NAME")]
+    pub default_branch: Option<String>,
     /// Size and thread limits.
     #[command(flatten)]
     pub limits: LimitArgs,

@@ -213,6 +213,7 @@ impl GitPlan {
             since: args.since_commit.clone(),
             branch: args.branch.clone(),
             hide: Vec::new(),
+            default_branch: args.default_branch.clone(),
         });
         GitPlan::new(&args.repo, target, &args.limits, &args.output)
     }

@@ -110,6 +110,9 @@ pub struct Selection {
     /// Also leave out these commits and their history (what an earlier scan covered); one
     /// that is no longer in the repository is passed over with a warning.
     pub hide: Vec<String>,
+    /// With a new branch's range (an all-zero base) or a base that is gone: leave out only
+    /// this branch's history instead of every other ref's.
+    pub default_branch: Option<String>,
 }
 
 /// One commit in the walk.
@@ -441,9 +444,31 @@ fn tips_and_hidden(
             )),
         }
     }
-    if let Some((tip, hide)) = one_tip {
-        let tip = resolve(repo, tip)?;
-        hidden.extend(hide.map(|h| resolve(repo, h)).transpose()?);
+    if let Some((tip_rev, base)) = one_tip {
+        let tip = resolve(repo, tip_rev)?;
+        match base {
+            None => {}
+            // CI's "before" on the first push of a branch: what the branch adds is new
+            Some(b) if is_null_id(b) => {
+                hidden.extend(other_lines(repo, tip_rev, tip, sel, warnings)?);
+            }
+            Some(b) => match resolve(repo, b) {
+                Ok(oid) => hidden.push(oid),
+                // a force-push's old tip, or a shallow fetch's: gone, not misspelt
+                Err(_) if looks_like_id(b) => {
+                    warnings.push(format!(
+                        "{b}: not in the repository (a force-push or a shallow fetch?); \
+                         scanning what {tip_rev} adds beyond {}",
+                        match &sel.default_branch {
+                            Some(d) => format!("branch {d}"),
+                            None => "the other refs".to_string(),
+                        }
+                    ));
+                    hidden.extend(other_lines(repo, tip_rev, tip, sel, warnings)?);
+                }
+                Err(e) => return Err(e),
+            },
+        }
         return Ok((vec![tip], hidden));
     }
     // every ref: branches, tags, remotes, stashes; a leak on an unmerged branch counts
@@ -476,6 +501,80 @@ fn tips_and_hidden(
     // a tip an earlier scan covered has nothing new
     tips.retain(|t| !hidden.contains(t));
     Ok((tips, hidden))
+}
+
+/// An all-zero object id: git's and CI's way of saying "no commit" (a new branch's before).
+fn is_null_id(rev: &str) -> bool {
+    matches!(rev.len(), 40 | 64) && rev.bytes().all(|b| b == b'0')
+}
+
+/// A full or abbreviated object id rather than a name.
+fn looks_like_id(rev: &str) -> bool {
+    (7..=64).contains(&rev.len()) && rev.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The short branch name of a ref: `refs/heads/x` and `refs/remotes/origin/x` are both `x`.
+fn branch_name(name: &str) -> Option<&str> {
+    name.strip_prefix("refs/heads/").or_else(|| {
+        name.strip_prefix("refs/remotes/")
+            .and_then(|r| r.split_once('/').map(|(_, b)| b))
+    })
+}
+
+/// What a branch's tip is compared against when its range has no usable base: the default
+/// branch when one is named, else every ref that is not this branch (its local and
+/// remote-tracking refs, and HEAD, are the branch itself).
+fn other_lines(
+    repo: &Repository,
+    tip_rev: &str,
+    tip: Oid,
+    sel: &Selection,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Oid>, GitError> {
+    if let Some(d) = &sel.default_branch {
+        let candidates = [format!("refs/remotes/origin/{d}"), d.clone()];
+        return match candidates.iter().find_map(|c| resolve(repo, c).ok()) {
+            Some(oid) => Ok(vec![oid]),
+            None => Err(GitError::BadRevision {
+                rev: d.clone(),
+                message: "--default-branch: no such branch (nor origin/ of it)".into(),
+            }),
+        };
+    }
+    // the branch being scanned, by name: HEAD's target, or the ref the tip was given as
+    let own: Option<String> = repo
+        .resolve_reference_from_short_name(tip_rev)
+        .ok()
+        .and_then(|r| match r.symbolic_target() {
+            Some(t) => Some(t.to_string()),
+            None => r.name().map(str::to_string),
+        })
+        .and_then(|n| branch_name(&n).map(str::to_string));
+    let refs = repo.references().map_err(git_err("listing refs"))?;
+    let mut out = Vec::new();
+    for r in refs.flatten() {
+        let Some(name) = r.name() else { continue };
+        if name == "HEAD" || name.ends_with("/HEAD") || name == "refs/stash" {
+            continue;
+        }
+        match (&own, branch_name(name)) {
+            (Some(own), Some(b)) if own == b => continue,
+            // a detached tip: a ref at that very commit may be the branch itself
+            (None, _) if r.peel(ObjectType::Commit).is_ok_and(|c| c.id() == tip) => continue,
+            _ => {}
+        }
+        if let Ok(c) = r.peel(ObjectType::Commit) {
+            out.push(c.id());
+        }
+    }
+    out.sort();
+    out.dedup();
+    if out.is_empty() {
+        warnings.push(format!(
+            "no other branch or tag to compare {tip_rev} with: scanning its whole history"
+        ));
+    }
+    Ok(out)
 }
 
 /// libgit2's topological walk; fails as a whole if any commit on the way is unreadable.

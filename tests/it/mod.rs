@@ -1,9 +1,11 @@
+mod action;
 mod archives;
 mod ci;
 mod cli;
 mod documents;
 mod fleet;
 mod git;
+mod hooks;
 mod languages;
 mod precision;
 mod recall;
