@@ -1,4 +1,5 @@
-//! `--format json`: one document, `{"version": 1, "findings": [...], "stats": {...}}`, one
+//! `--format json`: one document, `{"schema_version": "1.0", "version": 1, "findings": [...],
+//! "stats": {...}}` (schemas/report.schema.json), one
 //! finding per secret with every location it was found at.
 
 use super::{secrets, FindingView, Printer, Report};
@@ -12,6 +13,7 @@ pub struct Json;
 
 #[derive(Serialize)]
 struct Document<'a> {
+    schema_version: &'static str,
     version: u32,
     findings: Vec<FindingView<'a>>,
     stats: &'a Stats,
@@ -20,6 +22,7 @@ struct Document<'a> {
 impl Printer for Json {
     fn print(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let doc = Document {
+            schema_version: super::SCHEMA_VERSION,
             version: 1,
             findings: secrets::group(report.findings)
                 .iter()

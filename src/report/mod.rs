@@ -15,6 +15,10 @@ use serde::Serialize;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The version of the JSON and JSON Lines reports' schema (schemas/report.schema.json):
+/// the minor part grows when fields are added, the major part for anything else.
+pub const SCHEMA_VERSION: &str = "1.0";
+
 /// What a printer prints.
 #[derive(Debug)]
 pub struct Report<'a> {

@@ -285,11 +285,8 @@ pub(super) fn fleet_cmd(f: &Fleet, key: &str, args: &[&str]) -> Proc {
 
 pub(super) fn output(mut c: Proc) -> Run {
     let out = c.output().expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let args: Vec<std::ffi::OsString> = c.get_args().map(|a| a.to_os_string()).collect();
+    Run::checked(&args, &out)
 }
 
 fn scan_args<'a>(list: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {

@@ -165,11 +165,7 @@ pub fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         cmd.env(k, v);
     }
     let out = cmd.args(args).output().expect("binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::checked(args, &out)
 }
 
 /// Same, feeding `stdin`.
@@ -179,10 +175,96 @@ pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Run {
         .write_stdin(stdin)
         .output()
         .expect("binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    Run::checked(args, &out)
+}
+
+impl Run {
+    /// The run's result; a JSON or JSON Lines report on stdout is first validated against
+    /// the published schema (schemas/report.schema.json), so every test checks it.
+    pub fn checked<S: AsRef<std::ffi::OsStr>>(args: &[S], out: &std::process::Output) -> Run {
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect();
+        if matches!(run.code, 0 | 1) {
+            if let Some(format) = report_format(&args) {
+                assert_valid_report(format, &run.stdout);
+            }
+        }
+        run
+    }
+}
+
+/// The JSON format a command prints as a report on stdout, if any.
+fn report_format(args: &[String]) -> Option<&'static str> {
+    let reporting = ["scan", "history", "staged", "merge"];
+    let cmd = args.iter().find(|a| !a.starts_with('-') && *a != "fleet")?;
+    if !reporting.contains(&cmd.as_str()) || args.iter().any(|a| a == "-o" || a == "--output") {
+        return None;
+    }
+    let value = args.iter().enumerate().find_map(|(i, a)| match a.as_str() {
+        "-f" | "--format" => args.get(i + 1).cloned(),
+        _ => a.strip_prefix("--format=").map(str::to_string),
+    });
+    match value.as_deref() {
+        Some("json") => Some("json"),
+        Some("jsonl") => Some("jsonl"),
+        _ => None,
+    }
+}
+
+/// Validators for the JSON report and for one JSON Lines line, built once.
+fn report_validators() -> &'static (jsonschema::Validator, jsonschema::Validator) {
+    static V: std::sync::OnceLock<(jsonschema::Validator, jsonschema::Validator)> =
+        std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("schemas/report.schema.json"))
+            .expect("schema in the repository");
+        let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+        let build = |s: &Value| {
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .build(s)
+                .expect("schema compiles")
+        };
+        let mut line = serde_json::json!({"$schema": schema["$schema"], "$defs": schema["$defs"]});
+        line["$ref"] = Value::String("#/$defs/line".into());
+        (build(&schema), build(&line))
+    })
+}
+
+/// Fails unless `text` is a JSON report (or JSON Lines of findings) the schema allows.
+pub fn assert_valid_report(format: &str, text: &str) {
+    let (doc_v, line_v) = report_validators();
+    let check = |v: &jsonschema::Validator, doc: &Value, what: &str| {
+        let errors: Vec<String> = v
+            .iter_errors(doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what} breaks schemas/report.schema.json: {errors:#?}"
+        );
+    };
+    if format == "json" {
+        let doc: Value = serde_json::from_str(text)
+            .unwrap_or_else(|e| panic!("report is not JSON ({e}):\n{text}"));
+        check(doc_v, &doc, "the JSON report");
+    } else {
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let doc: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("line {} is not JSON ({e}): {line}", i + 1));
+            check(line_v, &doc, &format!("JSON Lines line {}", i + 1));
+        }
     }
 }
 
