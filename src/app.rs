@@ -69,6 +69,9 @@ fn to_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<u8>) -> Result<u8> 
 }
 
 fn rules_command(args: &RulesArgs) -> Result<u8> {
+    if matches!(args.format, Format::Junit | Format::Csv | Format::Html) {
+        anyhow::bail!("rules: --format is human or json");
+    }
     let matcher = load_matcher(&args.rules)?;
     to_stdout(|out| {
         if args.check {
@@ -114,7 +117,7 @@ fn list_rules(matcher: &Matcher, format: Format, out: &mut dyn Write) -> io::Res
             serde_json::to_writer_pretty(&mut *out, &list)?;
             writeln!(out)
         }
-        Format::Human => {
+        Format::Human | Format::Junit | Format::Csv | Format::Html => {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in rules {
                 writeln!(

@@ -41,6 +41,12 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, for code scanning dashboards.
     Sarif,
+    /// JUnit XML: a test suite per rule, a test case per finding (GitLab, Jenkins).
+    Junit,
+    /// CSV: a row per finding, for spreadsheets.
+    Csv,
+    /// One self-contained HTML page (offline): counts, charts, a sortable table.
+    Html,
 }
 
 /// When to colour human output.

@@ -92,6 +92,7 @@ pub fn finish(common: &Common, outcome: Outcome, sink: Sink, streamed: bool) -> 
             rules: common.matcher.rules(),
             root: outcome.root.as_deref(),
             vcs: outcome.vcs.as_ref(),
+            fail_on: common.fail_on,
         };
         let printer = report::printer(output.format, output.color);
         sink.write(|w| printer.print(&report, w));

@@ -80,6 +80,17 @@ pub enum Suppression {
     Allowlist,
 }
 
+impl Suppression {
+    /// The name used in reports: `inline`, `baseline` or `allowlist`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Suppression::Inline => "inline",
+            Suppression::Baseline => "baseline",
+            Suppression::Allowlist => "allowlist",
+        }
+    }
+}
+
 /// What live verification found out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -92,6 +103,18 @@ pub enum VerifyStatus {
     Invalid,
     /// Not verified or no clear answer (the detail says why).
     Unknown,
+}
+
+impl VerifyStatus {
+    /// The name used in reports (`live`, `flow-disabled`, `invalid`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyStatus::Live => "live",
+            VerifyStatus::FlowDisabled => "flow-disabled",
+            VerifyStatus::Invalid => "invalid",
+            VerifyStatus::Unknown => "unknown",
+        }
+    }
 }
 
 /// The result of verifying one finding.

@@ -146,7 +146,7 @@ pub fn deliver(common: &Common, outcome: Outcome) -> Result<u8> {
             Ok(())
         }),
         Format::Human => sink.write(|w| human(&list, w)),
-        Format::Sarif => {
+        Format::Sarif | Format::Junit | Format::Csv | Format::Html => {
             // one result per secret, at the place that speaks for it
             let primaries: Vec<Finding> = secrets
                 .iter()
@@ -166,8 +166,10 @@ pub fn deliver(common: &Common, outcome: Outcome) -> Result<u8> {
                 rules: common.matcher.rules(),
                 root: None,
                 vcs: None,
+                fail_on: common.fail_on,
             };
-            sink.write(|w| crate::report::printer(Format::Sarif, false).print(&report, w));
+            let printer = crate::report::printer(common.output.format, false);
+            sink.write(|w| printer.print(&report, w));
         }
     }
     sink.finish(&common.output)?;

@@ -1,9 +1,12 @@
 //! Printers: one per format behind the [`Printer`] trait. Every printer redacts secrets unless
 //! the report says to show them.
 
+pub mod csv;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod jsonl;
+pub mod junit;
 pub mod sarif;
 pub mod secrets;
 
@@ -34,6 +37,8 @@ pub struct Report<'a> {
     pub root: Option<&'a Path>,
     /// The repository scanned, when known.
     pub vcs: Option<&'a Vcs>,
+    /// The severity that fails the run (JUnit makes those findings failures).
+    pub fail_on: Severity,
 }
 
 /// A report format.
@@ -49,6 +54,9 @@ pub fn printer(format: Format, color: bool) -> Box<dyn Printer> {
         Format::Json => Box::new(json::Json),
         Format::Jsonl => Box::new(jsonl::JsonLines),
         Format::Sarif => Box::new(sarif::Sarif),
+        Format::Junit => Box::new(junit::Junit),
+        Format::Csv => Box::new(csv::Csv),
+        Format::Html => Box::new(html::Html),
     }
 }
 

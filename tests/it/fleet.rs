@@ -318,7 +318,7 @@ fn merge(f: &Fleet, dirs: &[&Path], format: &str) -> Run {
 
 /// The merge in every format, for byte comparisons.
 fn merges(f: &Fleet, dirs: &[&Path]) -> Vec<String> {
-    ["jsonl", "json", "sarif", "human"]
+    ["jsonl", "json", "sarif", "human", "junit", "csv", "html"]
         .iter()
         .map(|fmt| merge(f, dirs, fmt).stdout)
         .collect()
@@ -441,6 +441,20 @@ fn a_fleet_scan_covers_every_repository_and_the_merge_names_them() {
         .find(|l| l["repository"] == "org/app" && l["path"] == ".env")
         .expect("app finding");
     assert_eq!(fork["commit"]["id"], app["commit"]["id"]);
+
+    // the HTML page has a row per repository with that repository's count
+    let page = merge(&f, &[&out], "html").stdout;
+    let mut per_repo: std::collections::BTreeMap<&str, usize> = Default::default();
+    for l in lines.iter().filter(|l| l["suppressed"] == false) {
+        *per_repo
+            .entry(l["repository"].as_str().unwrap_or(""))
+            .or_default() += 1;
+    }
+    assert!(per_repo.len() >= 9, "{per_repo:?}");
+    for (repo, n) in &per_repo {
+        let row = format!("<tr data-repository=\"{repo}\" data-count=\"{n}\">");
+        assert!(page.contains(&row), "{row} in the page");
+    }
 
     // coverage: the two failures are named with their reasons, exit 2
     let list = f.list.to_string_lossy().into_owned();

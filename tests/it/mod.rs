@@ -9,6 +9,7 @@ mod hooks;
 mod languages;
 mod precision;
 mod recall;
+mod reports;
 mod robust;
 mod rules;
 mod salesforce;
