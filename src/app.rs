@@ -23,7 +23,36 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Rules(args) => rules_command(&args),
         Command::Explain(args) => explain_command(&args),
         Command::Fleet(args) => crate::fleet::run(args),
+        Command::Import(args) => import_command(&args),
     }
+}
+
+fn import_command(args: &crate::cli::ImportArgs) -> Result<u8> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let name = args.file.display().to_string();
+    let got = crate::import::import(args.from, &name, &text).map_err(|e| anyhow::anyhow!(e))?;
+    let mut json = serde_json::to_string_pretty(&got.file).context("serialising the baseline")?;
+    json.push('\n');
+    match &args.output {
+        Some(p) => std::fs::write(p, json)
+            .with_context(|| format!("cannot write baseline to {}", p.display()))?,
+        None => to_stdout(|out| out.write_all(json.as_bytes()).map(|()| EXIT_CLEAN)).map(|_| ())?,
+    }
+    if !args.quiet {
+        let n = got.file.entries.len();
+        eprintln!(
+            "sfleaks import: {n} entr{} from {name} ({} by secret content, {} by place); {} not carried",
+            if n == 1 { "y" } else { "ies" },
+            got.by_content(),
+            n - got.by_content(),
+            got.dropped.len()
+        );
+        for d in &got.dropped {
+            eprintln!("  not carried: {d}");
+        }
+    }
+    Ok(EXIT_CLEAN)
 }
 
 fn scan_command(args: &ScanArgs) -> Result<u8> {
@@ -37,6 +66,7 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         filter: &plan.common.filter,
         show_suppressed: plan.common.output.show_suppressed,
         stream: streaming.then_some(&stream as &(dyn Fn(&Finding) + Sync)),
+        markers: plan.common.output.report_stale,
     };
     let outcome = scan::run(
         &plan.common.matcher,
@@ -53,6 +83,7 @@ fn git_command(plan: GitPlan) -> Result<u8> {
         filter: &plan.common.filter,
         show_suppressed: plan.common.output.show_suppressed,
         stream: None,
+        markers: false,
     };
     let outcome = scan::run_git(&plan.common.matcher, &plan.git, &post)?;
     finish(&plan.common, outcome, sink, false)

@@ -28,6 +28,25 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Scan every repository of an organisation, sharded over a batch engine.
     Fleet(FleetArgs),
+    /// Turn another scanner's baseline or report into a sfleaks baseline (for --baseline).
+    Import(ImportArgs),
+}
+
+/// `sfleaks import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file is.
+    #[arg(value_enum, value_name = "FROM")]
+    pub from: crate::import::From,
+    /// The file to read.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the baseline to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No summary on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Output formats.
@@ -84,6 +103,10 @@ pub struct OutputArgs {
     /// Also list findings hidden by an inline allow comment.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// List baseline entries, allowlist entries and `sfleaks:allow` markers that hid nothing
+    /// in this scan (on stderr, and in the JSON report); the exit code is unchanged.
+    #[arg(long)]
+    pub report_stale: bool,
     /// Extra rule file(s) to load beside the built-in pack.
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,

@@ -10,7 +10,7 @@ use crate::rules::RuleSet;
 use crate::scan::{GitOptions, GitTarget, Input};
 use crate::source::fs::WalkOptions;
 use crate::source::git::Selection;
-use crate::suppress::{load_baseline, Filter};
+use crate::suppress::Filter;
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,8 @@ pub struct OutputPlan {
     pub show_secrets: bool,
     /// List suppressed findings too.
     pub show_suppressed: bool,
+    /// List suppressions that hid nothing.
+    pub report_stale: bool,
     /// Colour human output.
     pub color: bool,
     /// No summary or warnings on stderr.
@@ -134,7 +136,7 @@ impl Common {
                 .map_err(|e| anyhow!("config {}: {e}", c.file.display()))?;
         }
         if let Some(b) = &out.baseline {
-            filter = filter.with_baseline(load_baseline(b).map_err(|e| anyhow!(e))?);
+            filter = filter.with_baseline(crate::baseline::load(b).map_err(|e| anyhow!(e))?, b);
         }
         let (matcher, rules_digest) = build_matcher(&out.rules, cfg.as_ref())?;
         Ok(Common {
@@ -356,6 +358,7 @@ fn output_plan(args: &OutputArgs) -> OutputPlan {
         file: args.output.clone(),
         show_secrets: args.show_secrets,
         show_suppressed: args.show_suppressed,
+        report_stale: args.report_stale,
         color,
         quiet: args.quiet,
     }

@@ -84,6 +84,10 @@ pub fn finish(common: &Common, outcome: Outcome, sink: Sink, streamed: bool) -> 
             });
         }
     }
+    if output.report_stale {
+        outcome.stale.extend(common.filter.stale());
+        outcome.stale.sort();
+    }
     if !streamed {
         let report = Report {
             findings: &outcome.findings,
@@ -93,6 +97,7 @@ pub fn finish(common: &Common, outcome: Outcome, sink: Sink, streamed: bool) -> 
             root: outcome.root.as_deref(),
             vcs: outcome.vcs.as_ref(),
             fail_on: common.fail_on,
+            stale: output.report_stale.then_some(outcome.stale.as_slice()),
         };
         let printer = report::printer(output.format, output.color);
         sink.write(|w| printer.print(&report, w));
@@ -100,8 +105,27 @@ pub fn finish(common: &Common, outcome: Outcome, sink: Sink, streamed: bool) -> 
     sink.finish(output)?;
     if !output.quiet {
         eprintln!("{}", report::summary(&outcome.findings, &outcome.stats));
+        if output.report_stale {
+            print_stale(&outcome.stale);
+        }
     }
     Ok(code)
+}
+
+/// The stale suppressions on stderr, one a line, then their count.
+fn print_stale(stale: &[crate::suppress::Stale]) {
+    for s in stale {
+        let at = match s.line {
+            Some(l) => format!("{}:{l}", s.path),
+            None => s.path.clone(),
+        };
+        eprintln!("sfleaks: stale: {} {} in {at} hid nothing", s.kind, s.entry);
+    }
+    eprintln!(
+        "sfleaks: {} stale suppression{}",
+        stale.len(),
+        if stale.len() == 1 { "" } else { "s" }
+    );
 }
 
 /// Verifies findings live (`--verify`), each distinct request once.

@@ -8,6 +8,7 @@
 use libz_rs_sys as _;
 pub mod app;
 pub mod attribution;
+pub mod baseline;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod deliver;
 pub mod filekind;
 pub mod finding;
 pub mod fleet;
+pub mod import;
 pub mod lines;
 pub mod matcher;
 pub mod metadata;

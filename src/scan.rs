@@ -55,6 +55,8 @@ pub struct Outcome {
     pub root: Option<PathBuf>,
     /// The repository, for reports that name it (SARIF's version control provenance).
     pub vcs: Option<Vcs>,
+    /// With `--report-stale`: the suppressions that hid nothing.
+    pub stale: Vec<crate::suppress::Stale>,
 }
 
 /// The repository a history scan read.
@@ -74,6 +76,8 @@ pub struct Post<'a> {
     pub show_suppressed: bool,
     /// Called with each reportable finding as soon as it is found (JSON Lines streaming).
     pub stream: Option<&'a (dyn Fn(&Finding) + Sync)>,
+    /// Note where `sfleaks:allow` markers are (`--report-stale`, files on disk).
+    pub markers: bool,
 }
 
 impl Post<'_> {
@@ -194,12 +198,20 @@ struct Collector<'m> {
     matcher: &'m Matcher,
     post: &'m Post<'m>,
     findings: Mutex<Vec<Finding>>,
+    /// Files and lines holding an `sfleaks:allow` marker, when asked for.
+    markers: Mutex<Vec<(String, usize)>>,
     tally: Tally,
 }
 
 impl Sink for Collector<'_> {
     fn blob(&self, path: &str, data: &[u8], ctx: source::BlobContext) {
         self.tally.scanned(data.len());
+        if self.post.markers {
+            let lines = crate::suppress::marker_lines(data);
+            if !lines.is_empty() {
+                lock(&self.markers).extend(lines.into_iter().map(|l| (path.to_string(), l)));
+            }
+        }
         let mut found = self.matcher.find_with(data, path, ctx);
         if !found.is_empty() {
             found.iter_mut().for_each(|f| self.post.take(f));
@@ -227,6 +239,7 @@ pub fn run(matcher: &Matcher, inputs: &[Input], post: &Post, quiet: bool) -> Out
         matcher,
         post,
         findings: Mutex::new(Vec::new()),
+        markers: Mutex::new(Vec::new()),
         tally: Tally::new(quiet, Arc::new(Counters::default())),
     };
     for input in inputs {
@@ -244,12 +257,47 @@ pub fn run(matcher: &Matcher, inputs: &[Input], post: &Post, quiet: bool) -> Out
         .findings
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
+    let markers = collector
+        .markers
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let stale = stale_markers(markers, &findings);
     Outcome {
         findings: settle(findings, post.show_suppressed, &mut stats),
         stats,
         root: std::env::current_dir().ok(),
         vcs: None,
+        stale,
     }
+}
+
+/// The markers that allowed no finding: a marker allows one on its own line or the next.
+fn stale_markers(
+    mut markers: Vec<(String, usize)>,
+    findings: &[Finding],
+) -> Vec<crate::suppress::Stale> {
+    let allowed: std::collections::HashSet<(&str, usize)> = findings
+        .iter()
+        .filter(|f| f.suppressed == Some(Suppression::Inline))
+        .flat_map(|f| {
+            [
+                (f.path.as_str(), f.line),
+                (f.path.as_str(), f.line.saturating_sub(1)),
+            ]
+        })
+        .collect();
+    markers.sort();
+    markers.dedup();
+    markers
+        .into_iter()
+        .filter(|(p, l)| !allowed.contains(&(p.as_str(), *l)))
+        .map(|(path, line)| crate::suppress::Stale {
+            kind: "inline",
+            entry: crate::suppress::OWN_MARKER.to_string(),
+            path,
+            line: Some(line),
+        })
+        .collect()
 }
 
 /// Counts suppressed findings by reason, drops them unless asked, and sorts.
@@ -557,6 +605,7 @@ pub fn run_git(
             .or_else(|| Some(repo.path()))
             .map(Path::to_path_buf),
         vcs: (!staged).then(|| git::vcs(&repo)).flatten(),
+        stale: Vec::new(),
     })
 }
 

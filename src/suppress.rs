@@ -3,10 +3,54 @@
 //! report) and the config allowlist (paths, values) are applied by [`Filter`] to every finding,
 //! whatever its source.
 
+use crate::baseline::Baseline;
 use crate::finding::{Finding, Suppression};
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The marker `--report-stale` checks: the other scanners' markers are honoured, but whether
+/// they still hide something is for those scanners to say.
+pub const OWN_MARKER: &str = "sfleaks:allow";
+
+/// A suppression that hid nothing in this scan (`--report-stale`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Stale {
+    /// `baseline`, `allowlist.paths`, `allowlist.values`, `allowlist.regexes` or `inline`.
+    pub kind: &'static str,
+    /// The entry as written (a value allowlisted is shortened).
+    pub entry: String,
+    /// Where it is written: the baseline or config file, or the file holding the marker.
+    pub path: String,
+    /// The marker's line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// Every line (1-based) of `data` that holds an `sfleaks:allow` marker.
+pub fn marker_lines(data: &[u8]) -> Vec<usize> {
+    let finder = memchr::memmem::Finder::new(OWN_MARKER.as_bytes());
+    let mut out = Vec::new();
+    let (mut line, mut counted_to) = (1, 0);
+    for at in finder.find_iter(data) {
+        line += memchr::memchr_iter(b'\n', &data[counted_to..at]).count();
+        counted_to = at;
+        if out.last() != Some(&line) {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Which allowlist entries covered something.
+#[derive(Debug, Default)]
+struct Used {
+    paths: HashSet<usize>,
+    values: HashSet<usize>,
+    regexes: HashSet<usize>,
+}
 
 /// Markers honoured on the finding's line or the line before (other scanners' markers too, so
 /// teams migrating keep their existing allows).
@@ -27,21 +71,28 @@ pub fn is_allowed(line: &[u8], previous: Option<&[u8]>) -> bool {
     has(line) || previous.is_some_and(has)
 }
 
-/// Hides findings by baseline fingerprint and by config allowlist.
+/// Hides findings by baseline and by config allowlist, remembering what each entry hid.
 #[derive(Debug, Default)]
 pub struct Filter {
-    baseline: HashSet<String>,
+    baseline: Baseline,
+    /// The baseline's file, for `--report-stale`.
+    baseline_file: String,
     paths: Option<GlobSet>,
-    values: HashSet<String>,
+    path_list: Vec<String>,
+    values: Vec<String>,
     regexes: Vec<regex::Regex>,
     /// Directory the path globs are relative to (the config file's).
     root: Option<PathBuf>,
+    /// The config file the allowlist is written in.
+    config_file: String,
+    used: Mutex<Used>,
 }
 
 impl Filter {
-    /// A filter that hides findings whose fingerprint is in `baseline`.
-    pub fn with_baseline(mut self, baseline: HashSet<String>) -> Filter {
+    /// A filter that hides what `baseline` (read from `file`) covers.
+    pub fn with_baseline(mut self, baseline: Baseline, file: &Path) -> Filter {
         self.baseline = baseline;
+        self.baseline_file = file.display().to_string();
         self
     }
 
@@ -63,7 +114,9 @@ impl Filter {
             b.add(Glob::new(p).map_err(|e| format!("allowlist.paths: '{p}': {e}"))?);
         }
         self.paths = Some(b.build().map_err(|e| format!("allowlist.paths: {e}"))?);
-        self.values = values.iter().cloned().collect();
+        self.path_list = paths.to_vec();
+        self.config_file = root.join(own_name).display().to_string();
+        self.values = values.to_vec();
         self.regexes = regexes
             .iter()
             .map(|r| {
@@ -78,97 +131,95 @@ impl Filter {
     }
 
     /// Marks `f` suppressed when the baseline or the allowlist covers it (an inline allow,
-    /// already set by the matcher, stays the reason).
+    /// already set by the matcher, stays the reason). Every entry that covers it is marked
+    /// used, whichever hides it.
     pub fn apply(&self, f: &mut Finding) {
+        let baselined = self.baseline.covers(f);
+        let allowed = self.allowlisted(f);
         if f.suppressed.is_some() {
             return;
         }
-        if self.baseline.contains(&f.fingerprint) {
+        if baselined {
             f.suppressed = Some(Suppression::Baseline);
-        } else if self.values.contains(&f.secret)
-            || self.regexes.iter().any(|r| r.is_match(&f.secret))
-            || self.path_allowed(&f.path)
-        {
+        } else if allowed {
             f.suppressed = Some(Suppression::Allowlist);
         }
     }
 
-    fn path_allowed(&self, path: &str) -> bool {
+    fn allowlisted(&self, f: &Finding) -> bool {
+        let values: Vec<usize> = (0..self.values.len())
+            .filter(|&i| self.values[i] == f.secret)
+            .collect();
+        let regexes: Vec<usize> = (0..self.regexes.len())
+            .filter(|&i| self.regexes[i].is_match(&f.secret))
+            .collect();
+        let paths = self.path_matches(&f.path);
+        let hit = !values.is_empty() || !regexes.is_empty() || !paths.is_empty();
+        if hit {
+            let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+            used.values.extend(values);
+            used.regexes.extend(regexes);
+            used.paths.extend(paths);
+        }
+        hit
+    }
+
+    /// The indexes of the path globs matching `path` (0 is the config file itself).
+    fn path_matches(&self, path: &str) -> Vec<usize> {
         let Some(globs) = &self.paths else {
-            return false;
+            return Vec::new();
         };
         let plain = path.strip_prefix("./").unwrap_or(path);
-        if globs.is_match(plain) {
-            return true;
-        }
+        let mut hits = globs.matches(plain);
         // a path reached from another directory: try it relative to the config's directory
-        let (Some(root), Ok(cwd)) = (&self.root, std::env::current_dir()) else {
-            return false;
-        };
-        let abs = cwd.join(plain);
-        let abs: PathBuf = abs.components().filter(|c| c.as_os_str() != ".").collect();
-        abs.strip_prefix(root).is_ok_and(|rel| globs.is_match(rel))
+        if let (Some(root), Ok(cwd)) = (&self.root, std::env::current_dir()) {
+            let abs = cwd.join(plain);
+            let abs: PathBuf = abs.components().filter(|c| c.as_os_str() != ".").collect();
+            if let Ok(rel) = abs.strip_prefix(root) {
+                hits.extend(globs.matches(rel));
+            }
+        }
+        hits
     }
-}
 
-/// Reads the fingerprints of an earlier report: a JSON report, JSON Lines, or SARIF.
-pub fn load_baseline(path: &Path) -> Result<HashSet<String>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-    let bad = |what: &str| format!("baseline {}: {what}", path.display());
-    let mut out = HashSet::new();
-    let mut take = |v: &serde_json::Value| {
-        if let Some(fp) = v.get("fingerprint").and_then(|f| f.as_str()) {
-            out.insert(fp.to_string());
-        }
-        // a grouped report lists every location of a secret with its own fingerprint
-        for l in v
-            .get("locations")
-            .and_then(|l| l.as_array())
-            .into_iter()
-            .flatten()
-        {
-            if let Some(fp) = l.get("fingerprint").and_then(|f| f.as_str()) {
-                out.insert(fp.to_string());
+    /// The baseline entries and allowlist entries that hid nothing so far.
+    pub fn stale(&self) -> Vec<Stale> {
+        let mut out: Vec<Stale> = self
+            .baseline
+            .unused()
+            .map(|e| Stale {
+                kind: "baseline",
+                entry: e.describe(),
+                path: self.baseline_file.clone(),
+                line: None,
+            })
+            .collect();
+        let used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        let config = |kind, entry: String| Stale {
+            kind,
+            entry,
+            path: self.config_file.clone(),
+            line: None,
+        };
+        for (i, p) in self.path_list.iter().enumerate() {
+            // glob 0 is the config file's own name
+            if !used.paths.contains(&(i + 1)) {
+                out.push(config("allowlist.paths", p.clone()));
             }
         }
-    };
-    match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(doc) if doc.get("findings").is_some() => {
-            doc["findings"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .for_each(&mut take);
-        }
-        Ok(doc) if doc.get("runs").is_some() => {
-            for run in doc["runs"].as_array().into_iter().flatten() {
-                for r in run["results"].as_array().into_iter().flatten() {
-                    if let Some(fp) = r["partialFingerprints"]["sfleaks/v1"].as_str() {
-                        out.insert(fp.to_string());
-                    }
-                }
+        for (i, v) in self.values.iter().enumerate() {
+            if !used.values.contains(&i) {
+                let shown: String = v.chars().take(4).collect();
+                out.push(config("allowlist.values", format!("{shown}…")));
             }
         }
-        Ok(doc) if doc.get("fingerprint").is_some() => take(&doc),
-        Ok(_) => {
-            return Err(bad(
-                "not an sfleaks report (no findings, runs or fingerprint)",
-            ))
-        }
-        Err(_) => {
-            for (i, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                let v: serde_json::Value = serde_json::from_str(line)
-                    .map_err(|e| bad(&format!("line {}: not JSON: {e}", i + 1)))?;
-                take(&v);
+        for (i, r) in self.regexes.iter().enumerate() {
+            if !used.regexes.contains(&i) {
+                out.push(config("allowlist.regexes", r.as_str().to_string()));
             }
         }
+        out
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -181,5 +232,12 @@ mod tests {
         assert!(is_allowed(b"x = 1", Some(b"// gitleaks:allow")));
         assert!(is_allowed(b"x = 1  # pragma: allowlist secret", None));
         assert!(!is_allowed(b"x = 1", Some(b"y = 2")));
+    }
+
+    #[test]
+    fn marker_lines_are_counted_from_one() {
+        let text = b"a\nb # sfleaks:allow\nc\nd sfleaks:allow sfleaks:allow\n";
+        assert_eq!(marker_lines(text), vec![2, 4]);
+        assert!(marker_lines(b"gitleaks:allow\n").is_empty());
     }
 }

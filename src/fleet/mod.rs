@@ -55,6 +55,7 @@ fn shard_output(args: &FleetScanArgs) -> OutputArgs {
         baseline: None,
         config: args.config.clone(),
         show_suppressed: true,
+        report_stale: false,
         rules: args.rules.clone(),
         color: crate::cli::ColorChoice::Never,
         quiet: true,
@@ -139,6 +140,7 @@ fn merged_outcome(
         stats,
         root: None,
         vcs: None,
+        stale: Vec::new(),
     };
     Ok((merged, outcome))
 }

@@ -208,6 +208,7 @@ fn fetch_and_scan(
         // kept, marked, so that a merge can list them with --show-suppressed
         show_suppressed: true,
         stream: None,
+        markers: false,
     };
     let outcome = scan::run_git(&plan.common.matcher, &opts, &post)
         .map_err(|e| format!("scanning {}: {e}", gitcmd::redact_url(&repo.clone_url)))?;

@@ -167,6 +167,7 @@ pub fn deliver(common: &Common, outcome: Outcome) -> Result<u8> {
                 root: None,
                 vcs: None,
                 fail_on: common.fail_on,
+                stale: None,
             };
             let printer = crate::report::printer(common.output.format, false);
             sink.write(|w| printer.print(&report, w));

@@ -17,6 +17,8 @@ struct Document<'a> {
     version: u32,
     findings: Vec<FindingView<'a>>,
     stats: &'a Stats,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale: Option<&'a [crate::suppress::Stale]>,
 }
 
 impl Printer for Json {
@@ -29,6 +31,7 @@ impl Printer for Json {
                 .map(|s| FindingView::of_secret(s, report.show_secrets))
                 .collect(),
             stats: report.stats,
+            stale: report.stale,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         out.write_all(b"\n")

@@ -39,6 +39,8 @@ pub struct Report<'a> {
     pub vcs: Option<&'a Vcs>,
     /// The severity that fails the run (JUnit makes those findings failures).
     pub fail_on: Severity,
+    /// With `--report-stale`: the suppressions that hid nothing.
+    pub stale: Option<&'a [crate::suppress::Stale]>,
 }
 
 /// A report format.

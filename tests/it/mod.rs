@@ -7,6 +7,7 @@ mod fleet;
 mod git;
 mod hooks;
 mod languages;
+mod migrate;
 mod precision;
 mod recall;
 mod reports;

@@ -1,0 +1,297 @@
+//! Suppressions that stay true and teams that switch: `--report-stale`, `sfleaks import` of
+//! gitleaks', detect-secrets' and trufflehog's files, and shared config through `extends`.
+
+use super::util::*;
+use serde_json::{json, Value};
+use sha2::Digest;
+
+fn hexdigest<D: Digest>(text: &str) -> String {
+    D::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn reported(doc: &Value) -> Vec<String> {
+    let mut v: Vec<String> = doc["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["suppressed"] == false)
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["path"].as_str().unwrap_or(""),
+                f["line"].as_u64().unwrap_or(0)
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn report_stale_lists_what_hid_nothing_and_keeps_the_exit_code() {
+    let tree = Tree::new();
+    tree.write(
+        "a.env",
+        format!("SF_CLIENT_SECRET={HEX1} # sfleaks:allow\n"),
+    );
+    tree.write("b.txt", "plain\n# sfleaks:allow left behind\n");
+    tree.write("fixtures/x.env", format!("SF_CLIENT_SECRET={HEX3}\n"));
+    tree.write("old.env", format!("SF_CLIENT_SECRET={HEX4}\n"));
+    tree.write(
+        ".sfleaks.toml",
+        format!(
+            "[allowlist]\npaths = [\"fixtures/**\", \"vendor/**\"]\nvalues = [\"{HEX5}\"]\nregexes = [\"^NOPE\"]\n"
+        ),
+    );
+    // the baseline accepts old.env's secret; then the file goes
+    let base = run(tree.path(), &["scan", "--format", "json", "."]);
+    std::fs::write(tree.path().join("base.json"), &base.stdout).expect("write");
+    std::fs::remove_file(tree.path().join("old.env")).expect("rm");
+    tree.write("c.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+
+    let plain = run(
+        tree.path(),
+        &["scan", "--baseline", "base.json", "--format", "json", "."],
+    );
+    let r = run(
+        tree.path(),
+        &[
+            "scan",
+            "--baseline",
+            "base.json",
+            "--report-stale",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    assert_eq!(r.code, plain.code, "the exit code is unchanged");
+    assert_eq!(r.code, 1);
+    let doc = r.grouped();
+    let stale: Vec<(String, String)> = doc["stale"]
+        .as_array()
+        .expect("stale listed in the report")
+        .iter()
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap_or("").to_string(),
+                format!(
+                    "{} {} {}",
+                    s["entry"].as_str().unwrap_or(""),
+                    s["path"].as_str().unwrap_or(""),
+                    s["line"]
+                ),
+            )
+        })
+        .collect();
+    let kinds: Vec<&str> = stale.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "allowlist.paths",
+            "allowlist.regexes",
+            "allowlist.values",
+            "baseline",
+            "inline"
+        ],
+        "{stale:#?}"
+    );
+    let text = |kind: &str| {
+        stale
+            .iter()
+            .find(|s| s.0 == kind)
+            .map(|s| s.1.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        text("allowlist.paths").starts_with("vendor/**"),
+        "{stale:?}"
+    );
+    assert!(text("allowlist.regexes").starts_with("^NOPE"));
+    assert!(
+        !text("allowlist.values").contains(HEX5),
+        "a value is shortened"
+    );
+    assert!(text("inline").contains("b.txt 2"), "{stale:?}");
+    assert!(text("baseline").contains("base.json"), "{stale:?}");
+    // one line each on stderr, and the count
+    assert!(
+        r.stderr.contains("sfleaks: 5 stale suppressions"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("stale: inline sfleaks:allow in ./b.txt:2 hid nothing"),
+        "{}",
+        r.stderr
+    );
+    assert!(plain.grouped().get("stale").is_none() && !plain.stderr.contains("stale"));
+    // history: the baseline and allowlist entries are checked the same way
+    let repo = super::git::Repo::new();
+    repo.write("c.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.write(".sfleaks.toml", "[allowlist]\npaths = [\"gone/**\"]\n");
+    repo.commit("c", "Alice", "2024-01-01T00:00:00+00:00");
+    let h = run(
+        repo.path(),
+        &["history", "--report-stale", "--format", "json"],
+    );
+    assert_eq!(h.code, 1);
+    assert_eq!(h.grouped()["stale"][0]["entry"], "gone/**");
+}
+
+/// A tree with two leaks: config/app.env (line 1) and deploy/x.properties (line 2).
+fn two_leaks() -> Tree {
+    let tree = Tree::new();
+    tree.write("config/app.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    tree.write(
+        "deploy/x.properties",
+        format!("sf.consumer.key={KEY1}\nsf.consumer.secret={HEX2}\n"),
+    );
+    tree
+}
+
+/// Imports `input` (written as `name`) from `from`; returns the run and the baseline path.
+fn import(tree: &Tree, from: &str, name: &str, input: &str) -> Run {
+    tree.write(name, input);
+    let r = run(
+        tree.path(),
+        &["import", from, name, "--output", "baseline.json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
+fn scan_with_baseline(tree: &Tree) -> Vec<String> {
+    let r = run(
+        tree.path(),
+        &[
+            "scan",
+            "--config",
+            "/dev/null",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "config",
+            "deploy",
+        ],
+    );
+    reported(&r.json())
+}
+
+#[test]
+fn peers_baselines_are_imported_and_hide_what_they_accepted() {
+    let tree = two_leaks();
+    let everything = reported(
+        &run(
+            tree.path(),
+            &[
+                "scan",
+                "--config",
+                "/dev/null",
+                "--format",
+                "json",
+                "config",
+                "deploy",
+            ],
+        )
+        .json(),
+    );
+    assert_eq!(everything, ["config/app.env:1", "deploy/x.properties:2"]);
+    let commit = "c".repeat(40);
+
+    // gitleaks' report: the secret where it is given, the place where --redact hid it
+    let report = json!([
+        {"RuleID": "generic-api-key", "File": "config/app.env", "StartLine": 1, "Secret": HEX1, "Commit": ""},
+        {"RuleID": "generic-api-key", "File": "deploy/x.properties", "StartLine": 2, "Secret": "REDACTED", "Commit": ""},
+        {"RuleID": "generic-api-key", "File": "", "StartLine": 0, "Secret": "REDACTED"}
+    ]);
+    let r = import(&tree, "gitleaks", "gitleaks.json", &report.to_string());
+    assert!(
+        r.stderr.contains("2 entries") && r.stderr.contains("1 by secret content, 1 by place"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("not carried: finding 3"), "{}", r.stderr);
+    assert!(scan_with_baseline(&tree).is_empty());
+
+    // .gitleaksignore: by place (with a commit only in history)
+    let r = import(
+        &tree,
+        "gitleaks-ignore",
+        ".gitleaksignore",
+        &format!("# accepted\ndeploy/x.properties:generic-api-key:2\n{commit}:config/app.env:generic-api-key:1\n"),
+    );
+    assert!(r.stderr.contains("2 entries"), "{}", r.stderr);
+    assert_eq!(
+        scan_with_baseline(&tree),
+        ["config/app.env:1"],
+        "the commit-bound entry is for history"
+    );
+
+    // detect-secrets: SHA-1 of the value; an audited real secret is not carried
+    let baseline = json!({"version": "1.5.0", "results": {
+        "deploy/x.properties": [{"type": "Secret Keyword", "filename": "deploy/x.properties", "hashed_secret": hexdigest::<sha1::Sha1>(HEX2), "is_verified": false, "line_number": 2}],
+        "config/app.env": [{"type": "Hex High Entropy String", "filename": "config/app.env", "hashed_secret": hexdigest::<sha1::Sha1>(HEX1), "is_verified": false, "line_number": 1, "is_secret": true}]
+    }});
+    let r = import(
+        &tree,
+        "detect-secrets",
+        ".secrets.baseline",
+        &baseline.to_string(),
+    );
+    assert!(r.stderr.contains("is_secret: true"), "{}", r.stderr);
+    assert_eq!(scan_with_baseline(&tree), ["config/app.env:1"]);
+
+    // trufflehog: Raw; one verified live is not carried
+    let lines = [
+        json!({"SourceMetadata": {"Data": {"Filesystem": {"file": "config/app.env", "line": 1}}}, "DetectorName": "Salesforce", "Verified": false, "Raw": HEX1}),
+        json!({"SourceMetadata": {"Data": {"Filesystem": {"file": "deploy/x.properties", "line": 2}}}, "DetectorName": "Salesforce", "Verified": true, "Raw": HEX2}),
+        json!({"level": "info", "msg": "finished scanning"}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let r = import(&tree, "trufflehog", "th.jsonl", &text);
+    assert!(r.stderr.contains("verified live"), "{}", r.stderr);
+    assert_eq!(scan_with_baseline(&tree), ["deploy/x.properties:2"]);
+
+    // matched by content: the same secret moved to another file stays accepted
+    tree.write("config/moved.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    assert_eq!(scan_with_baseline(&tree), ["deploy/x.properties:2"]);
+    // and an imported entry that no longer matches is stale
+    std::fs::remove_file(tree.path().join("config/app.env")).expect("rm");
+    std::fs::remove_file(tree.path().join("config/moved.env")).expect("rm");
+    let r = run(
+        tree.path(),
+        &[
+            "scan",
+            "--config",
+            "/dev/null",
+            "--baseline",
+            "baseline.json",
+            "--report-stale",
+            "config",
+            "deploy",
+        ],
+    );
+    assert!(
+        r.stderr.contains("stale: baseline secret hash")
+            && r.stderr
+                .contains("trufflehog Salesforce at config/app.env:1"),
+        "{}",
+        r.stderr
+    );
+
+    // a file that is not what it is said to be: one line, exit 2
+    tree.write("bad.json", "{\"results\": 3}");
+    let r = run(tree.path(), &["import", "detect-secrets", "bad.json"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("bad.json") && r.stderr.trim().lines().count() == 1,
+        "{}",
+        r.stderr
+    );
+}
