@@ -295,3 +295,91 @@ fn peers_baselines_are_imported_and_hide_what_they_accepted() {
         r.stderr
     );
 }
+
+#[test]
+fn a_shared_config_is_extended_with_the_repository_keys_on_top() {
+    let tree = Tree::new();
+    tree.write(
+        "org/sfleaks.toml",
+        "fail-on = \"critical\"\ndisabled-rules = [\"salesforce-consumer-key\"]\nextra-rules = [\"rules/acme.toml\"]\n[allowlist]\npaths = [\"fixtures/**\"]\n",
+    );
+    // a rule file named by the central file, relative to it
+    tree.write(
+        "org/rules/acme.toml",
+        "[[rule]]\nid = \"acme-internal-token\"\ndescription = \"Acme internal token\"\nseverity = \"high\"\n\
+         keywords = [\"acmetok_\"]\nremediation = \"Revoke it.\"\nexamples = [\"acmetok_9f8e7d6c5b4a39281706\"]\n\
+         [[rule.pattern]]\nregex = '(?P<secret>acmetok_[0-9a-f]{20})'\n",
+    );
+    tree.write("repo/tok.txt", "token = acmetok_7c1e9a04b83f5d26e0a1\n");
+    tree.write(
+        "repo/.sfleaks.toml",
+        "extends = [\"../org/sfleaks.toml\"]\n",
+    );
+    tree.write("repo/app.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
+    tree.write("repo/docs.md", format!("Our client id is `{KEY1}`.\n"));
+    tree.write("repo/fixtures/x.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    let repo = tree.path().join("repo");
+    let scan = || run(&repo, &["scan", "--format", "json", "."]);
+
+    // the central file's settings: fail-on critical, its allowlist (relative to the
+    // repository), its disabled rule
+    let r = scan();
+    assert_eq!(
+        r.code, 0,
+        "a high finding under the central fail-on critical: {}",
+        r.stderr
+    );
+    assert_eq!(reported(&r.json()), ["./app.env:1", "./tok.txt:1"]);
+    assert_eq!(r.json()["stats"]["allowlisted"], 1);
+
+    // the repository's own keys on top: its fail-on wins, its allowlist adds to the central one
+    tree.write(
+        "repo/.sfleaks.toml",
+        "extends = [\"../org/sfleaks.toml\"]\nfail-on = \"high\"\n[allowlist]\npaths = [\"app.env\", \"tok.txt\"]\n",
+    );
+    let r = scan();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["stats"]["allowlisted"], 3);
+    tree.write(
+        "repo/.sfleaks.toml",
+        "extends = [\"../org/sfleaks.toml\"]\nfail-on = \"high\"\n",
+    );
+    assert_eq!(scan().code, 1);
+
+    // a cycle and a missing file: one line each, exit 2
+    tree.write("org/a.toml", "extends = [\"b.toml\"]\n");
+    tree.write("org/b.toml", "extends = [\"a.toml\"]\n");
+    tree.write("repo/.sfleaks.toml", "extends = [\"../org/a.toml\"]\n");
+    let r = scan();
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("cycle")
+            && r.stderr.contains("a.toml -> ")
+            && r.stderr.trim().lines().count() == 1,
+        "{}",
+        r.stderr
+    );
+    tree.write("repo/.sfleaks.toml", "extends = [\"../org/nope.toml\"]\n");
+    let r = scan();
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("nope.toml")
+            && r.stderr.contains("extends")
+            && r.stderr.trim().lines().count() == 1,
+        "{}",
+        r.stderr
+    );
+    // an error inside the central file names that file
+    tree.write("org/sfleaks.toml", "fail_on = \"high\"\n");
+    tree.write(
+        "repo/.sfleaks.toml",
+        "extends = [\"../org/sfleaks.toml\"]\n",
+    );
+    let r = scan();
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("org/sfleaks.toml") && r.stderr.contains("fail_on"),
+        "{}",
+        r.stderr
+    );
+}
