@@ -85,9 +85,10 @@ impl Entry {
 pub struct Baseline {
     entries: Vec<Entry>,
     used: Vec<AtomicBool>,
-    fingerprints: HashMap<String, usize>,
-    sha256: HashMap<String, usize>,
-    sha1: HashMap<String, usize>,
+    // each key lists every entry with it: two peers' entries for one secret both count as used
+    fingerprints: HashMap<String, Vec<usize>>,
+    sha256: HashMap<String, Vec<usize>>,
+    sha1: HashMap<String, Vec<usize>>,
     places: HashMap<(String, usize), Vec<usize>>,
 }
 
@@ -104,11 +105,11 @@ impl Baseline {
         };
         for (i, e) in entries.iter().enumerate() {
             if let Some(fp) = &e.fingerprint {
-                b.fingerprints.entry(fp.clone()).or_insert(i);
+                b.fingerprints.entry(fp.clone()).or_default().push(i);
             } else if let Some(h) = &e.secret_sha256 {
-                b.sha256.entry(h.to_ascii_lowercase()).or_insert(i);
+                b.sha256.entry(h.to_ascii_lowercase()).or_default().push(i);
             } else if let Some(h) = &e.secret_sha1 {
-                b.sha1.entry(h.to_ascii_lowercase()).or_insert(i);
+                b.sha1.entry(h.to_ascii_lowercase()).or_default().push(i);
             } else if let (Some(p), Some(l)) = (&e.path, e.line) {
                 b.places
                     .entry((normal_path(p).to_string(), l))
@@ -132,24 +133,20 @@ impl Baseline {
             self.used[i].store(true, Ordering::Relaxed);
             hit = true;
         };
-        if let Some(&i) = self.fingerprints.get(&f.fingerprint) {
-            mark(i);
-        }
+        let none: &[usize] = &[];
+        let fps = self.fingerprints.get(&f.fingerprint);
+        fps.map_or(none, Vec::as_slice)
+            .iter()
+            .for_each(|&i| mark(i));
         if !self.sha256.is_empty() {
-            if let Some(&i) = self
-                .sha256
-                .get(&hex(&sha2::Sha256::digest(f.secret.as_bytes())))
-            {
-                mark(i);
-            }
+            let key = hex(&sha2::Sha256::digest(f.secret.as_bytes()));
+            let list = self.sha256.get(&key).map_or(none, Vec::as_slice);
+            list.iter().for_each(|&i| mark(i));
         }
         if !self.sha1.is_empty() {
-            if let Some(&i) = self
-                .sha1
-                .get(&hex(&sha1::Sha1::digest(f.secret.as_bytes())))
-            {
-                mark(i);
-            }
+            let key = hex(&sha1::Sha1::digest(f.secret.as_bytes()));
+            let list = self.sha1.get(&key).map_or(none, Vec::as_slice);
+            list.iter().for_each(|&i| mark(i));
         }
         if let Some(list) = self.places.get(&(normal_path(&f.path).to_string(), f.line)) {
             for &i in list {

@@ -576,6 +576,9 @@ pub fn run_git(
         });
     }
     if !opts.quiet {
+        for n in &history.notes {
+            eprintln!("sfleaks: note: {n}");
+        }
         for s in &history.submodules {
             eprintln!("sfleaks: note: submodule {s} is not scanned (scan its own repository)");
         }

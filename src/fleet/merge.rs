@@ -94,6 +94,8 @@ impl Merged {
             s.bytes += t.bytes;
             s.skipped += t.skipped;
             s.skipped_large += t.skipped_large;
+            s.skipped_binary += t.skipped_binary;
+            s.errors += t.errors;
         }
         s
     }

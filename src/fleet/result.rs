@@ -90,6 +90,12 @@ pub struct Totals {
     pub skipped: u64,
     /// Blobs passed over for being too large.
     pub skipped_large: u64,
+    /// Blobs passed over as binary (absent in results written before it was kept).
+    #[serde(default)]
+    pub skipped_binary: u64,
+    /// Blobs that could not be read (the same).
+    #[serde(default)]
+    pub errors: u64,
 }
 
 /// A finding as stored.

@@ -241,6 +241,8 @@ fn fetch_and_scan(
         bytes: before.bytes + s.bytes,
         skipped: before.skipped + s.skipped,
         skipped_large: before.skipped_large + s.skipped_large,
+        skipped_binary: before.skipped_binary + s.skipped_binary,
+        errors: before.errors + s.errors,
     };
     Ok(Some(ResultFile {
         header: header(plan, repo, tips),

@@ -155,6 +155,9 @@ pub struct History {
     pub blobs: Vec<Oid>,
     /// Problems met on the way (broken refs, unreadable commits), one line each.
     pub warnings: Vec<String>,
+    /// What the selection turned into where that is worth saying (a range's base is gone),
+    /// one line each; not a problem.
+    pub notes: Vec<String>,
     /// Submodule paths passed over.
     pub submodules: Vec<String>,
 }
@@ -309,8 +312,9 @@ impl Source {
         sel: &Selection,
         known: &mut HashMap<Oid, Oid>,
         warnings: &mut Vec<String>,
+        notes: &mut Vec<String>,
     ) -> Result<Source, GitError> {
-        let (tips, hidden) = tips_and_hidden(repo, sel, warnings)?;
+        let (tips, hidden) = tips_and_hidden(repo, sel, warnings, notes)?;
         if hidden.is_empty() {
             return Ok(Source::streaming(&tips, HashSet::new()));
         }
@@ -413,6 +417,7 @@ fn tips_and_hidden(
     repo: &Repository,
     sel: &Selection,
     warnings: &mut Vec<String>,
+    notes: &mut Vec<String>,
 ) -> Result<(Vec<Oid>, Vec<Oid>), GitError> {
     // a range `A..B`, or a branch (default HEAD) with `--since-commit`: one tip, at most one
     // commit whose ancestry is left out
@@ -450,13 +455,13 @@ fn tips_and_hidden(
             None => {}
             // CI's "before" on the first push of a branch: what the branch adds is new
             Some(b) if is_null_id(b) => {
-                hidden.extend(other_lines(repo, tip_rev, tip, sel, warnings)?);
+                hidden.extend(other_lines(repo, tip_rev, tip, sel, notes)?);
             }
             Some(b) => match resolve(repo, b) {
                 Ok(oid) => hidden.push(oid),
                 // a force-push's old tip, or a shallow fetch's: gone, not misspelt
                 Err(_) if looks_like_id(b) => {
-                    warnings.push(format!(
+                    notes.push(format!(
                         "{b}: not in the repository (a force-push or a shallow fetch?); \
                          scanning what {tip_rev} adds beyond {}",
                         match &sel.default_branch {
@@ -464,7 +469,7 @@ fn tips_and_hidden(
                             None => "the other refs".to_string(),
                         }
                     ));
-                    hidden.extend(other_lines(repo, tip_rev, tip, sel, warnings)?);
+                    hidden.extend(other_lines(repo, tip_rev, tip, sel, notes)?);
                 }
                 Err(e) => return Err(e),
             },
@@ -529,7 +534,7 @@ fn other_lines(
     tip_rev: &str,
     tip: Oid,
     sel: &Selection,
-    warnings: &mut Vec<String>,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<Oid>, GitError> {
     if let Some(d) = &sel.default_branch {
         let candidates = [format!("refs/remotes/origin/{d}"), d.clone()];
@@ -570,7 +575,7 @@ fn other_lines(
     out.sort();
     out.dedup();
     if out.is_empty() {
-        warnings.push(format!(
+        notes.push(format!(
             "no other branch or tag to compare {tip_rev} with: scanning its whole history"
         ));
     }
@@ -609,7 +614,14 @@ pub fn walk(
     let mut reader = CommitReader::new(repo, packs)?;
     // commit -> tree, of the commits read so far
     let mut known: HashMap<Oid, Oid> = HashMap::default();
-    let mut source = Source::new(&mut reader, repo, sel, &mut known, &mut history.warnings)?;
+    let mut source = Source::new(
+        &mut reader,
+        repo,
+        sel,
+        &mut known,
+        &mut history.warnings,
+        &mut history.notes,
+    )?;
     let mut interner = Interner::default();
     let mut differ = TreeDiff::new(repo, packs).map_err(git_err("opening the object database"))?;
     // the commits as walked, with their first parent; their changes go to `history.changes`

@@ -178,11 +178,7 @@ fn run_action(
         cmd.env(k, v);
     }
     let out = cmd.output().expect("bash runs");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let run = Run::of(&out);
     let outputs = std::fs::read_to_string(tmp.path().join("output")).unwrap_or_default();
     let doc = std::fs::read_to_string(&report)
         .ok()
@@ -327,11 +323,7 @@ fn run_install(release: &Path, home: &Path) -> Run {
         .env("SFLEAKS_NO_BUILD", "1")
         .output()
         .expect("bash runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(&out)
 }
 
 #[test]

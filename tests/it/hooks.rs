@@ -57,11 +57,7 @@ fn run_in(dir: &Path, cache: &Path, program: &Path, args: &[&str]) -> Run {
         .env("GIT_COMMITTER_EMAIL", "t@acme.example")
         .output()
         .expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(&out)
 }
 
 #[test]

@@ -383,3 +383,66 @@ fn a_shared_config_is_extended_with_the_repository_keys_on_top() {
         r.stderr
     );
 }
+
+#[test]
+#[ignore = "needs detect-secrets (PyPI); .ci/run installs it"]
+fn a_real_detect_secrets_baseline_is_carried_whole() {
+    let ds = std::env::var_os("SFLEAKS_TEST_DETECT_SECRETS")
+        .map_or_else(|| std::path::PathBuf::from("detect-secrets"), Into::into);
+    let tree = two_leaks();
+    tree.write(
+        "src/sync.py",
+        format!(
+            "TOKEN_URL = 'https://acme.my.salesforce.com/services/oauth2/token'\n\
+             data = {{'grant_type': 'client_credentials', 'client_id': '{KEY2}',\n\
+             \x20       'client_secret': '{HEX3}'}}\n"
+        ),
+    );
+    let out = std::process::Command::new(&ds)
+        .arg("scan")
+        .arg("--all-files")
+        .current_dir(tree.path())
+        .output()
+        .expect(
+            "detect-secrets runs (pip install detect-secrets, or set SFLEAKS_TEST_DETECT_SECRETS)",
+        );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tree.write(".secrets.baseline", &out.stdout);
+    let r = run(
+        tree.path(),
+        &[
+            "import",
+            "detect-secrets",
+            ".secrets.baseline",
+            "-o",
+            "baseline.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let all = [
+        "scan",
+        "--config",
+        "/dev/null",
+        "--format",
+        "json",
+        "config",
+        "deploy",
+        "src",
+    ];
+    assert_eq!(reported(&run(tree.path(), &all).json()).len(), 3);
+    let mut with = all.to_vec();
+    with.extend(["--baseline", "baseline.json", "--report-stale"]);
+    let r = run(tree.path(), &with);
+    assert_eq!(
+        r.code, 0,
+        "every finding is one detect-secrets had: {}",
+        r.stdout
+    );
+    assert!(reported(&r.json()).is_empty());
+    // detect-secrets hashes one value once per plugin that saw it: none of those is stale
+    assert_eq!(r.json()["stale"], json!([]), "{}", r.stderr);
+}

@@ -179,14 +179,19 @@ pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> Run {
 }
 
 impl Run {
-    /// The run's result; a JSON or JSON Lines report on stdout is first validated against
-    /// the published schema (schemas/report.schema.json), so every test checks it.
-    pub fn checked<S: AsRef<std::ffi::OsStr>>(args: &[S], out: &std::process::Output) -> Run {
-        let run = Run {
+    /// Any process's result (a script, git, pre-commit), as text.
+    pub fn of(out: &std::process::Output) -> Run {
+        Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
+        }
+    }
+
+    /// The run's result; a JSON or JSON Lines report on stdout is first validated against
+    /// the published schema (schemas/report.schema.json), so every test checks it.
+    pub fn checked<S: AsRef<std::ffi::OsStr>>(args: &[S], out: &std::process::Output) -> Run {
+        let run = Run::of(out);
         let args: Vec<String> = args
             .iter()
             .map(|a| a.as_ref().to_string_lossy().into_owned())
