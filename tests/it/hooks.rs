@@ -44,8 +44,14 @@ fn path_with_sfleaks() -> String {
 /// Runs a command in `dir` with the isolated git identity, the built sfleaks on PATH and a
 /// pre-commit cache of the test's own.
 fn run_in(dir: &Path, cache: &Path, program: &Path, args: &[&str]) -> Run {
+    run_with(dir, cache, program, args, &[])
+}
+
+/// The same with more environment variables.
+fn run_with(dir: &Path, cache: &Path, program: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Proc::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env("PATH", path_with_sfleaks())
         .env("PRE_COMMIT_HOME", cache)
@@ -163,4 +169,48 @@ fn the_pre_commit_framework_blocks_a_leak_and_scans_every_file_with_all_files() 
     );
     let r = run_in(project.path(), cache.path(), &pc, &["run", "--all-files"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+#[ignore = "needs pre-commit and a release build of this repository's HEAD (minutes); .ci/run runs it last"]
+fn the_rust_hook_builds_this_repository_and_blocks_a_leak() {
+    let pc = pre_commit();
+    let rev = git_in(&root(), &["rev-parse", "HEAD"]);
+    let cache = Tree::new();
+    let project = Repo::new();
+    project.write(
+        ".pre-commit-config.yaml",
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: sfleaks\n",
+            root().display()
+        ),
+    );
+    project.write(
+        "deploy/sf.env",
+        format!("SF_CLIENT_ID={KEY1}\nSF_CLIENT_SECRET={HEX1}\n"),
+    );
+    project.commit("leak", "Alice", "2024-06-01T10:00:00+00:00");
+    // pre-commit builds the hook with `cargo install --path` of its clone at that commit; in
+    // a target directory of its own (the one running this test is locked), without LTO to
+    // save minutes: the hook's plumbing is under test, not the release profile
+    let target = root().join("target/pre-commit-hook");
+    let target = target.to_string_lossy();
+    let env = [
+        ("CARGO_TARGET_DIR", target.as_ref()),
+        ("CARGO_PROFILE_RELEASE_LTO", "false"),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"),
+    ];
+    let r = run_with(
+        project.path(),
+        cache.path(),
+        &pc,
+        &["run", "--all-files"],
+        &env,
+    );
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert_ne!(r.code, 0, "{said}");
+    assert!(
+        said.contains("deploy/sf.env") && said.contains("Failed"),
+        "{said}"
+    );
 }
