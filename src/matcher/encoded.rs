@@ -13,6 +13,10 @@ use std::ops::Range;
 /// identifiers far more often than encodings.
 const MIN_RUN: usize = 24;
 
+/// Shortest base64 run decoded in a file with no keyword at all (48 bytes): a long value
+/// there (`ENV_FILE: <a whole .env, encoded>`) is the only place a keyword can hide.
+const LONG_RUN: usize = 64;
+
 /// Shortest value decoded in a Kubernetes Secret's `data:` (every value there is base64).
 const MIN_SECRET_VALUE: usize = 4;
 
@@ -79,16 +83,23 @@ pub(super) enum Scope<'h> {
     Manifest,
     /// Runs that start within [`NEAR`] bytes after these offsets (keyword hits, any order).
     Near(&'h [Vec<usize>]),
+    /// Long runs anywhere: a file with no keyword in its own text.
+    Long,
 }
 
 /// `data` with every encoded value in `scope` that decodes to text replaced by that text;
 /// `None` when there is none.
 pub(super) fn decode(data: &[u8], scope: Scope) -> Option<Decoded> {
+    let mut shortest = MIN_RUN;
     let (ranges, secret_values) = match scope {
         Scope::Manifest => (
             std::iter::once(0..data.len()).collect(),
             secret_data_values(data),
         ),
+        Scope::Long => {
+            shortest = LONG_RUN;
+            (std::iter::once(0..data.len()).collect(), Vec::new())
+        }
         Scope::Near(hits) => {
             let mut at: Vec<usize> = hits.iter().flatten().copied().collect();
             at.sort_unstable();
@@ -103,9 +114,13 @@ pub(super) fn decode(data: &[u8], scope: Scope) -> Option<Decoded> {
             (ranges, Vec::new())
         }
     };
-    // outside a manifest only runs of MIN_RUN count, and every such run holds one of every
-    // MIN_RUN-th byte: looking at those alone skips most of the text
-    let stride = if secret_values.is_empty() { MIN_RUN } else { 1 };
+    // outside a manifest only runs of `shortest` count, and every such run holds one of
+    // every `shortest`-th byte: looking at those alone skips most of the text
+    let stride = if secret_values.is_empty() {
+        shortest
+    } else {
+        1
+    };
     let mut spans: Vec<(Range<usize>, Vec<u8>)> = Vec::new();
     // where the last run read ended: runs never overlap
     let mut done = 0;
@@ -133,7 +148,7 @@ pub(super) fn decode(data: &[u8], scope: Scope) -> Option<Decoded> {
             let min = if secret_values.binary_search(&start).is_ok() {
                 MIN_SECRET_VALUE
             } else {
-                MIN_RUN
+                shortest
             };
             if end - start >= min && stands_alone(data, start, end) {
                 if let Some(text) = text_of(&data[start..end]) {
@@ -246,14 +261,78 @@ fn text_of(run: &[u8]) -> Option<Vec<u8>> {
 pub(super) fn secret_manifest(data: &[u8], secret_at: &[usize]) -> bool {
     secret_at.iter().any(|&at| {
         let before = data[..at].strip_suffix(b"\"").unwrap_or(&data[..at]);
+        let before = before.trim_ascii_end();
         data[at..].starts_with(b"Secret")
-            && (before.ends_with(b"kind: ") || before.ends_with(b"\"kind\": "))
+            && (before.ends_with(b"kind:") || before.ends_with(b"\"kind\":"))
     })
 }
 
-/// Where each value of a Kubernetes Secret's `data:` map starts (every one is base64, however
-/// short), in order; empty for any other file.
+/// Where each value of a Kubernetes Secret's `data` map starts (every one is base64, however
+/// short), in order, in YAML or JSON; empty for any other file.
 fn secret_data_values(data: &[u8]) -> Vec<usize> {
+    let mut v = yaml_data_values(data);
+    v.extend(json_data_values(data));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The string values of every `"data": { ... }` object (a JSON manifest), where each starts.
+fn json_data_values(data: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let finder = memchr::memmem::Finder::new(b"\"data\"");
+    for at in finder.find_iter(data) {
+        let mut i = at + 6;
+        let skip_ws = |i: &mut usize| {
+            while *i < data.len() && data[*i].is_ascii_whitespace() {
+                *i += 1;
+            }
+        };
+        skip_ws(&mut i);
+        if data.get(i) != Some(&b':') {
+            continue;
+        }
+        i += 1;
+        skip_ws(&mut i);
+        if data.get(i) != Some(&b'{') {
+            continue;
+        }
+        i += 1;
+        // "key": "value" pairs up to the closing brace; a value that is not a string ends it
+        loop {
+            skip_ws(&mut i);
+            if data.get(i) == Some(&b',') {
+                i += 1;
+                skip_ws(&mut i);
+            }
+            if data.get(i) != Some(&b'"') {
+                break;
+            }
+            let Some(key_end) = memchr::memchr(b'"', &data[i + 1..]) else {
+                break;
+            };
+            i += key_end + 2;
+            skip_ws(&mut i);
+            if data.get(i) != Some(&b':') {
+                break;
+            }
+            i += 1;
+            skip_ws(&mut i);
+            if data.get(i) != Some(&b'"') {
+                break;
+            }
+            out.push(i + 1);
+            let Some(value_end) = memchr::memchr(b'"', &data[i + 1..]) else {
+                break;
+            };
+            i += value_end + 2;
+        }
+    }
+    out
+}
+
+/// The values of a YAML manifest's `data:` map.
+fn yaml_data_values(data: &[u8]) -> Vec<usize> {
     let lines = || {
         let mut at = 0;
         data.split(|&b| b == b'\n').map(move |l| {

@@ -215,7 +215,11 @@ impl Matcher {
         }
         let hits = self.prefilter.hits(data);
         if hits.iter().all(Vec::is_empty) {
-            return Vec::new();
+            // no keyword in the text: one may still hide in a long encoded value
+            return match encoded::decode(data, encoded::Scope::Long) {
+                Some(decoded) => self.find_decoded(&decoded, data, original, path, bctx),
+                None => Vec::new(),
+            };
         }
         // a Kubernetes Secret's values are all base64; elsewhere, values next to a keyword
         let scope = if encoded::secret_manifest(data, self.prefilter.secret_hits(&hits)) {

@@ -478,3 +478,62 @@ fn container_paths_reach_sarif_allowlists_and_baselines() {
         "./archive/runbook-2023.docx!word/document.xml"
     );
 }
+
+#[test]
+fn long_values_without_a_keyword_and_short_values_of_a_json_secret_are_decoded() {
+    let tree = Tree::new();
+    // no keyword anywhere in the file's own text (no consumer key either, whose encoding is
+    // a keyword of its own): the keywords are inside the encoding
+    let env = format!(
+        "SF_LOGIN_URL=https://acme.my.salesforce.com\nSF_GRANT_TYPE=client_credentials\nSF_CLIENT_SECRET={HEX1}\n"
+    );
+    tree.write(
+        "ci/vars.yml",
+        format!("variables:\n  ENV_FILE: {}\n", b64(&env)),
+    );
+    // a Secret in compact JSON: every data value is base64, a short one too
+    tree.write(
+        "k8s/sf.json",
+        format!(
+            "{{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{{\"name\":\"sf\"}},\"data\":{{\"SF_USERNAME\":\"{}\",\"SF_PASSWORD\":\"{}\",\"SF_CLIENT_ID\":\"{}\"}}}}\n",
+            b64("integration@acme.example"),
+            b64(PW1),
+            b64(KEY2)
+        ),
+    );
+    // long base64 that is not text (a digest, an image) stays what it is
+    let digest: String = (0..96)
+        .map(|i| (b'A' + (i * 7 % 26) as u8) as char)
+        .collect();
+    tree.write(
+        "web/lock.json",
+        format!("{{\"integrity\": \"sha512-{digest}==\"}}\n"),
+    );
+    let r = run(
+        tree.path(),
+        &["scan", "--format", "json", "--show-secrets", "."],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let got: Vec<(String, String, String)> = r.json()["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["secret"].as_str().unwrap_or_default().to_string(),
+                f["decoded"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let has = |path: &str, secret: &str| {
+        got.iter()
+            .any(|g| g.0 == path && g.1 == secret && g.2 == "base64")
+    };
+    assert!(has("./ci/vars.yml", HEX1), "{got:?}");
+    assert!(
+        has("./k8s/sf.json", PW1),
+        "the short password value: {got:?}"
+    );
+    assert!(!got.iter().any(|g| g.0 == "./web/lock.json"), "{got:?}");
+}
