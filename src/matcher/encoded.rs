@@ -77,6 +77,19 @@ fn is_b64(b: u8) -> bool {
 /// matter (`SF_CLIENT_SECRET: <base64>`, `config.json: eyJ...`) follow their key closely.
 const NEAR: usize = 256;
 
+/// Whether a file with no keyword is looked at for long encoded values: config and data
+/// files, text, shell scripts and Terraform, where a CI variable or a chart holds a whole
+/// `.env` encoded; not source code.
+pub(super) fn may_hold_long_values(path: &str) -> bool {
+    let name = path.rsplit(['/', '!']).next().unwrap_or(path);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    crate::filekind::FileKind::of(path) == crate::filekind::FileKind::Config
+        || matches!(
+            ext.as_deref(),
+            None | Some("txt" | "sh" | "bash" | "ps1" | "tf" | "tpl" | "j2" | "b64" | "base64")
+        )
+}
+
 /// Where to look for encoded values.
 pub(super) enum Scope<'h> {
     /// Everywhere: a Kubernetes Secret, whose values are all base64.
