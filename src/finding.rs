@@ -138,6 +138,10 @@ pub struct Evidence {
     /// The text is itself sensitive (a consumer key) and is shortened unless secrets are shown.
     #[serde(skip)]
     pub sensitive: bool,
+    /// In a document, the part the evidence is in when it is not the finding's own (the
+    /// header of the body's secret, the page before); `line` is then that part's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
 }
 
 impl Evidence {

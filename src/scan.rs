@@ -219,6 +219,15 @@ impl Sink for Collector<'_> {
         }
     }
 
+    fn document(&self, parts: &[source::Part], ctx: source::BlobContext) {
+        parts.iter().for_each(|p| self.tally.scanned(p.text.len()));
+        let mut found = self.matcher.find_document(parts, ctx);
+        if !found.is_empty() {
+            found.iter_mut().for_each(|f| self.post.take(f));
+            lock(&self.findings).extend(found);
+        }
+    }
+
     fn skipped(&self, path: &str, why: Skip) {
         self.tally.skipped(path, why);
     }
@@ -738,6 +747,11 @@ impl Sink for Entries<'_> {
     fn blob(&self, path: &str, data: &[u8], ctx: source::BlobContext) {
         self.tally.scanned(data.len());
         lock(&self.found).extend(self.matcher.find_with(data, path, ctx));
+    }
+
+    fn document(&self, parts: &[source::Part], ctx: source::BlobContext) {
+        parts.iter().for_each(|p| self.tally.scanned(p.text.len()));
+        lock(&self.found).extend(self.matcher.find_document(parts, ctx));
     }
 
     fn skipped(&self, path: &str, why: Skip) {

@@ -160,6 +160,9 @@ pub struct StoredEvidence {
     pub line: usize,
     /// Text as shown.
     pub text: String,
+    /// The document part it is in, when not the finding's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
 }
 
 impl Stored {
@@ -190,6 +193,7 @@ impl Stored {
                     kind: e.kind.clone(),
                     line: e.line,
                     text: e.shown_text(raw),
+                    part: e.part.clone(),
                 })
                 .collect(),
             remediation: f.remediation.clone(),
@@ -227,6 +231,7 @@ impl Stored {
                     text: e.text.clone(),
                     // kept as shown: shortened already unless raw
                     sensitive: false,
+                    part: e.part.clone(),
                 })
                 .collect(),
             remediation: self.remediation.clone(),

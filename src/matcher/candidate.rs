@@ -56,6 +56,7 @@ impl Matcher {
                     line,
                     text: j.issuer.clone(),
                     sensitive: false,
+                    part: None,
                 },
                 (start, start),
             ));
@@ -67,6 +68,7 @@ impl Matcher {
                     line,
                     text: k.clone(),
                     sensitive: true,
+                    part: None,
                 },
                 (start, start),
             ));
@@ -78,6 +80,7 @@ impl Matcher {
                     line,
                     text: k.to_string(),
                     sensitive: false,
+                    part: None,
                 },
                 (hit.match_start, hit.match_start),
             ));

@@ -26,6 +26,7 @@ pub(super) fn near_signals(
                     line: hit.line,
                     text: clip(ctx.text(hit.start, hit.end).trim()),
                     sensitive: signal.redact,
+                    part: None,
                 },
                 (hit.start, hit.end),
             ));

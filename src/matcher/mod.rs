@@ -183,6 +183,59 @@ impl Matcher {
         found
     }
 
+    /// Finds secrets in a document's text parts, in reading order, as one text (a page's
+    /// endpoint is context for the next page's secret): each finding is put back in its own
+    /// part, evidence from another part names that part.
+    pub fn find_document(&self, parts: &[crate::source::Part], bctx: BlobContext) -> Vec<Finding> {
+        let [first, ..] = parts else {
+            return Vec::new();
+        };
+        if parts.len() == 1 {
+            return self.find_with(&first.text, &first.path, bctx);
+        }
+        let mut text: Vec<u8> = Vec::new();
+        // each part's first byte and first line in the joined text
+        let mut starts: Vec<(usize, usize)> = Vec::with_capacity(parts.len());
+        let mut line = 1;
+        for p in parts {
+            starts.push((text.len(), line));
+            text.extend_from_slice(&p.text);
+            if !p.text.ends_with(b"\n") {
+                text.push(b'\n');
+            }
+            line += memchr::memchr_iter(b'\n', &text[starts[starts.len() - 1].0..]).count();
+        }
+        let part_of_line = |l: usize| {
+            starts
+                .partition_point(|&(_, first)| first <= l)
+                .saturating_sub(1)
+        };
+        let label = |i: usize| {
+            let p = &parts[i].path;
+            p.rsplit('!').next().unwrap_or(p).to_string()
+        };
+        let mut found = self.find_labelled(&text, &first.path, bctx);
+        for f in &mut found {
+            let i = starts
+                .partition_point(|&(at, _)| at <= f.offset)
+                .saturating_sub(1);
+            let (at, first_line) = starts[i];
+            f.path = parts[i].path.clone();
+            f.offset -= at;
+            f.line = f.line + 1 - first_line;
+            f.fingerprint = crate::finding::fingerprint(&f.rule, &f.path, &f.secret);
+            for e in &mut f.evidence {
+                let j = part_of_line(e.line);
+                e.line = e.line + 1 - starts[j].1;
+                if j != i {
+                    e.part = Some(label(j));
+                }
+            }
+            f.within = bctx.outer.and_then(|n| f.path.get(n..)).map(str::to_string);
+        }
+        found
+    }
+
     fn find_labelled(&self, data: &[u8], path: &str, bctx: BlobContext) -> Vec<Finding> {
         // a file that is one value (`secrets/sf_client_secret.txt`) reads as `name=value`
         if let Some(key) = neighbours::lone_value_key(path, data) {

@@ -37,6 +37,7 @@ impl Matcher {
             line: ctx.lines.line_of(at.offset),
             text,
             sensitive: false,
+            part: None,
         };
         let mut evidence = Vec::new();
         match &p.run_as {

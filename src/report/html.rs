@@ -494,7 +494,11 @@ fn findings(h: &mut String, report: &Report, fleet: bool) {
             for e in &f.evidence {
                 let _ = write!(
                     h,
-                    "<li>line {} ({}): <code>{}</code></li>",
+                    "<li>{}line {} ({}): <code>{}</code></li>",
+                    e.part
+                        .as_deref()
+                        .map(|p| format!("{} ", esc(p)))
+                        .unwrap_or_default(),
                     e.line,
                     esc(&e.kind),
                     esc(&e.shown_text(show))

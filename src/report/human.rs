@@ -98,12 +98,11 @@ impl Printer for Human {
                     .evidence
                     .iter()
                     .map(|e| {
-                        format!(
-                            "{} (line {}): {}",
-                            e.kind,
-                            e.line,
-                            e.shown_text(report.show_secrets)
-                        )
+                        let at = match &e.part {
+                            Some(part) => format!("{part} line {}", e.line),
+                            None => format!("line {}", e.line),
+                        };
+                        format!("{} ({at}): {}", e.kind, e.shown_text(report.show_secrets))
                     })
                     .collect();
                 writeln!(out, "  evidence: {}", ev.join("\n            "))?;

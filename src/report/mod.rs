@@ -176,6 +176,9 @@ impl<'a> LocationView<'a> {
 pub struct EvidenceView<'a> {
     /// Signal id.
     pub kind: &'a str,
+    /// In a document: the part it is in, when not the finding's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<&'a str>,
     /// 1-based line.
     pub line: usize,
     /// Text, shortened when sensitive.
@@ -204,6 +207,7 @@ impl<'a> FindingView<'a> {
                 .iter()
                 .map(|e: &'a Evidence| EvidenceView {
                     kind: &e.kind,
+                    part: e.part.as_deref(),
                     line: e.line,
                     text: e.shown_text(show_secrets),
                 })

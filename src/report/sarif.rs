@@ -116,6 +116,7 @@ fn result(f: &Finding, rule_index: Option<usize>, report: &Report) -> Value {
         .iter()
         .map(|e| EvidenceView {
             kind: &e.kind,
+            part: e.part.as_deref(),
             line: e.line,
             text: e.shown_text(report.show_secrets),
         })

@@ -43,7 +43,14 @@ pub(super) fn read(
             } else {
                 inner_name(path)
             };
-            (listing.entry)(Entry { name, data: inner }, budget);
+            (listing.entry)(
+                Entry {
+                    name,
+                    data: inner,
+                    part: false,
+                },
+                budget,
+            );
         }
         Err(why) => listing.problem(None, format!("{}: {why}", kind.name())),
     }

@@ -169,6 +169,9 @@ pub struct Opened {
 struct Entry {
     name: String,
     data: Vec<u8>,
+    /// A text part of a document (a page, a header, the body): the parts are matched as one
+    /// text, each the others' context, as a reader takes them in.
+    part: bool,
 }
 
 /// Where a reader hands each entry as soon as it is read, and each problem (naming an entry,
@@ -294,6 +297,7 @@ fn descend(
     opened: &mut Opened,
 ) {
     opened.containers += 1;
+    let mut parts: Vec<crate::source::Part> = Vec::new();
     let mut on_entry = |entry: Entry, budget: &mut Budget| {
         // a gzip of a tar is one archive: its entries are named from the `.tar.gz`
         let inner = if entry.name.is_empty() {
@@ -325,6 +329,10 @@ fn descend(
         }
         opened.entries += 1;
         match scannable(&entry.data, || sink.wants_binary(&inner, ctx)) {
+            Some(text) if entry.part => parts.push(crate::source::Part {
+                path: inner,
+                text: text.into_owned(),
+            }),
             Some(text) => sink.blob(&inner, &text, ctx),
             None => sink.skipped(&inner, Skip::Binary),
         }
@@ -342,7 +350,12 @@ fn descend(
             compressed::read(kind, path, data, budget, &mut listing)
         }
     }
-    for (entry, why) in listing.problems {
+    let problems = std::mem::take(&mut listing.problems);
+    drop(listing);
+    if !parts.is_empty() {
+        sink.document(&parts, ctx);
+    }
+    for (entry, why) in problems {
         let at = match entry {
             Some(name) => format!("{path}!{name}"),
             None => path.to_string(),

@@ -60,6 +60,7 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
                 let entry = Entry {
                     name: format!("page-{}", i + 1),
                     data: text.into_bytes(),
+                    part: true,
                 };
                 (listing.entry)(entry, budget);
             }

@@ -45,7 +45,14 @@ pub(super) fn read(data: &[u8], budget: &mut Budget, listing: &mut Listing) {
         let size = entry.size();
         match read_bounded(entry, size, budget) {
             Ok(data) => {
-                (listing.entry)(Entry { name, data }, budget);
+                (listing.entry)(
+                    Entry {
+                        name,
+                        data,
+                        part: false,
+                    },
+                    budget,
+                );
             }
             Err(why) => listing.problem(Some(name), why),
         }

@@ -75,7 +75,8 @@ pub(super) fn read(data: &[u8], documents: bool, budget: &mut Budget, listing: &
         };
         match read {
             Ok(data) => {
-                (listing.entry)(Entry { name, data }, budget);
+                let part = part == Part::Text && flavour.is_some();
+                (listing.entry)(Entry { name, data, part }, budget);
             }
             Err(why) => listing.problem(Some(name), why),
         }
