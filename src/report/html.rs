@@ -4,7 +4,7 @@
 //! were introduced, a table per repository and per secret (fleet merges), and every finding
 //! in a sortable, filterable table with its evidence, rationale and remediation. The page
 //! reads without script; the script adds sorting and filtering (`#severity=high&q=text` in
-//! the address filters on opening).
+//! the address filters on opening, `#sort=cvss&dir=asc` sorts).
 
 use super::secrets::group;
 use super::{Printer, Report};
@@ -92,6 +92,13 @@ const SCRIPT: &str = r#"
   var hash = new URLSearchParams(location.hash.replace(/^#/, ""));
   if (hash.has("q")) { q.value = hash.get("q"); }
   if (hash.has("severity")) { sev.value = hash.get("severity"); }
+  if (hash.has("sort")) {
+    var th = table.tHead.querySelector('th[data-key="' + hash.get("sort").replace(/[^a-z]/g, "") + '"]');
+    if (th) {
+      th.click();
+      if (hash.get("dir") === "asc") { th.click(); }
+    }
+  }
   q.addEventListener("input", apply);
   sev.addEventListener("change", apply);
   apply();
@@ -430,8 +437,8 @@ fn findings(h: &mut String, report: &Report, fleet: bool) {
         "<h2>Findings</h2><div class=\"filters\"><label>Filter <input id=\"q\" type=\"search\" placeholder=\"path, rule, commit, author...\"></label>\
          <label>Severity <select id=\"severity\"><option value=\"\">any</option>{}</select></label>\
          <span><span id=\"shown\">{}</span> of {} shown</span></div>\
-         <table id=\"findings\"><thead><tr><th data-sort=\"number\">Severity</th><th data-sort=\"text\">Rule</th>{}<th data-sort=\"text\">Location</th>\
-         <th data-sort=\"text\">Introduced</th><th data-sort=\"text\">Secret</th><th data-sort=\"number\">CVSS</th><th>Details</th></tr></thead><tbody>",
+         <table id=\"findings\"><thead><tr><th data-sort=\"number\" data-key=\"severity\">Severity</th><th data-sort=\"text\" data-key=\"rule\">Rule</th>{}<th data-sort=\"text\" data-key=\"location\">Location</th>\
+         <th data-sort=\"text\" data-key=\"introduced\">Introduced</th><th data-sort=\"text\" data-key=\"secret\">Secret</th><th data-sort=\"number\" data-key=\"cvss\">CVSS</th><th>Details</th></tr></thead><tbody>",
         Severity::ALL
             .iter()
             .rev()
@@ -439,7 +446,7 @@ fn findings(h: &mut String, report: &Report, fleet: bool) {
             .collect::<String>(),
         report.findings.len(),
         report.findings.len(),
-        if fleet { "<th data-sort=\"text\">Repository</th>" } else { "" }
+        if fleet { "<th data-sort=\"text\" data-key=\"repository\">Repository</th>" } else { "" }
     );
     for f in report.findings {
         let _ = write!(

@@ -367,6 +367,33 @@ fn the_html_page_renders_in_chromium_with_the_json_numbers_and_no_console_error(
     let (dom, _) = open(&url(&page, "#q=docs/ids.md"), &["--dump-dom"]);
     assert_eq!(attr_count(&dom, "data-shown=\""), Some(1));
 
+    // sorting: by CVSS, highest first, then lowest first (the report's own order is by path)
+    let scores = |dom: &str| -> Vec<f64> {
+        let table = &dom[dom.find("id=\"findings\"").unwrap_or(0)..];
+        table
+            .split("class=\"num\" data-sort=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect()
+    };
+    let (dom, console) = open(&url(&page, ""), &["--dump-dom"]);
+    assert!(console.is_empty(), "console: {console:#?}");
+    let unsorted = scores(&dom);
+    assert_eq!(unsorted.len(), total);
+    let mut desc = unsorted.clone();
+    desc.sort_by(|a, b| b.total_cmp(a));
+    assert_ne!(
+        unsorted, desc,
+        "the fixture's report order is not already by CVSS"
+    );
+    let (dom, console) = open(&url(&page, "#sort=cvss"), &["--dump-dom"]);
+    assert!(console.is_empty(), "console: {console:#?}");
+    assert_eq!(scores(&dom), desc);
+    assert!(dom.contains("aria-sort=\"descending\""));
+    let (dom, _) = open(&url(&page, "#sort=cvss&dir=asc"), &["--dump-dom"]);
+    let asc: Vec<f64> = desc.iter().rev().copied().collect();
+    assert_eq!(scores(&dom), asc);
+
     // the screenshot the README shows, from this run
     let shot = root().join("target/html-report.png");
     let _ = std::fs::remove_file(&shot);
