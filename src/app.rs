@@ -83,7 +83,7 @@ fn git_command(plan: GitPlan) -> Result<u8> {
         filter: &plan.common.filter,
         show_suppressed: plan.common.output.show_suppressed,
         stream: None,
-        markers: false,
+        markers: plan.common.output.report_stale,
     };
     let outcome = scan::run_git(&plan.common.matcher, &plan.git, &post)?;
     finish(&plan.common, outcome, sink, false)

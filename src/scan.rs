@@ -76,7 +76,8 @@ pub struct Post<'a> {
     pub show_suppressed: bool,
     /// Called with each reportable finding as soon as it is found (JSON Lines streaming).
     pub stream: Option<&'a (dyn Fn(&Finding) + Sync)>,
-    /// Note where `sfleaks:allow` markers are (`--report-stale`, files on disk).
+    /// Note where `sfleaks:allow` markers are (`--report-stale`: files on disk, HEAD's files
+    /// in a history).
     pub markers: bool,
 }
 
@@ -592,6 +593,11 @@ pub fn run_git(
             eprintln!("sfleaks: note: submodule {s} is not scanned (scan its own repository)");
         }
     }
+    let stale = if post.markers && !staged {
+        head_markers(&repo, &history.blobs, &per_blob)
+    } else {
+        Vec::new()
+    };
     let findings: Vec<Finding> = attribution::attribute(&history, &per_blob)
         .into_iter()
         .map(|a| {
@@ -617,8 +623,52 @@ pub fn run_git(
             .or_else(|| Some(repo.path()))
             .map(Path::to_path_buf),
         vcs: (!staged).then(|| git::vcs(&repo)).flatten(),
-        stale: Vec::new(),
+        stale,
     })
+}
+
+/// The `sfleaks:allow` markers in HEAD's files that this scan read and that allow nothing
+/// there: the markers a history keeps in old versions are not anyone's to clean up.
+fn head_markers(
+    repo: &git2::Repository,
+    blobs: &[git2::Oid],
+    per_blob: &[Vec<Finding>],
+) -> Vec<crate::suppress::Stale> {
+    let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) else {
+        return Vec::new();
+    };
+    let index: std::collections::HashMap<git2::Oid, usize> =
+        blobs.iter().enumerate().map(|(i, o)| (*o, i)).collect();
+    let mut out = Vec::new();
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let Some(&i) = index.get(&entry.id()) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        let Ok(blob) = repo.find_blob(entry.id()) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        let lines = crate::suppress::marker_lines(blob.content());
+        if lines.is_empty() {
+            return git2::TreeWalkResult::Ok;
+        }
+        // a marker allows a finding on its own line or the next, in the blob's own text
+        let allowed: std::collections::HashSet<usize> = per_blob[i]
+            .iter()
+            .filter(|f| f.suppressed == Some(Suppression::Inline) && f.within.is_none())
+            .flat_map(|f| [f.line, f.line.saturating_sub(1)])
+            .collect();
+        let path = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
+        for line in lines.into_iter().filter(|l| !allowed.contains(l)) {
+            out.push(crate::suppress::Stale {
+                kind: "inline",
+                entry: crate::suppress::OWN_MARKER.to_string(),
+                path: path.clone(),
+                line: Some(line),
+            });
+        }
+        git2::TreeWalkResult::Ok
+    });
+    out
 }
 
 /// Checks the loose objects and, if some are corrupt, names them and hides them from libgit2

@@ -130,17 +130,42 @@ fn report_stale_lists_what_hid_nothing_and_keeps_the_exit_code() {
         r.stderr
     );
     assert!(plain.grouped().get("stale").is_none() && !plain.stderr.contains("stale"));
-    // history: the baseline and allowlist entries are checked the same way
+    // history: the baseline and allowlist entries the same way, and the markers of HEAD's
+    // files (an old version's marker is history, not anyone's to clean up)
     let repo = super::git::Repo::new();
     repo.write("c.env", format!("SF_CLIENT_SECRET={HEX2}\n"));
+    repo.write(
+        "d.env",
+        format!("SF_CLIENT_SECRET={HEX3} # sfleaks:allow\n"),
+    );
+    repo.write("old.txt", "# sfleaks:allow once needed\n");
     repo.write(".sfleaks.toml", "[allowlist]\npaths = [\"gone/**\"]\n");
     repo.commit("c", "Alice", "2024-01-01T00:00:00+00:00");
+    repo.write("old.txt", "cleaned up\n");
+    repo.write("docs/notes.md", "text\n\n<!-- sfleaks:allow -->\n");
+    repo.commit("d", "Alice", "2024-01-02T00:00:00+00:00");
     let h = run(
         repo.path(),
         &["history", "--report-stale", "--format", "json"],
     );
     assert_eq!(h.code, 1);
-    assert_eq!(h.grouped()["stale"][0]["entry"], "gone/**");
+    let stale: Vec<String> = h.grouped()["stale"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s["kind"].as_str().unwrap_or(""),
+                s["entry"].as_str().unwrap_or(""),
+                s["path"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(stale.len(), 2, "{stale:?}");
+    assert!(stale[0].starts_with("allowlist.paths gone/**"), "{stale:?}");
+    assert_eq!(stale[1], "inline sfleaks:allow docs/notes.md");
+    assert_eq!(h.grouped()["stale"][1]["line"], 3);
 }
 
 /// A tree with two leaks: config/app.env (line 1) and deploy/x.properties (line 2).
