@@ -213,20 +213,12 @@ impl Sink for Collector<'_> {
                 lock(&self.markers).extend(lines.into_iter().map(|l| (path.to_string(), l)));
             }
         }
-        let mut found = self.matcher.find_with(data, path, ctx);
-        if !found.is_empty() {
-            found.iter_mut().for_each(|f| self.post.take(f));
-            lock(&self.findings).extend(found);
-        }
+        self.keep(self.matcher.find_with(data, path, ctx));
     }
 
     fn document(&self, parts: &[source::Part], ctx: source::BlobContext) {
         parts.iter().for_each(|p| self.tally.scanned(p.text.len()));
-        let mut found = self.matcher.find_document(parts, ctx);
-        if !found.is_empty() {
-            found.iter_mut().for_each(|f| self.post.take(f));
-            lock(&self.findings).extend(found);
-        }
+        self.keep(self.matcher.find_document(parts, ctx));
     }
 
     fn skipped(&self, path: &str, why: Skip) {
@@ -239,6 +231,16 @@ impl Sink for Collector<'_> {
 
     fn opened(&self, opened: source::containers::Opened) {
         self.tally.opened(opened);
+    }
+}
+
+impl Collector<'_> {
+    /// Filters (and streams) what a blob gave, and keeps it.
+    fn keep(&self, mut found: Vec<Finding>) {
+        if !found.is_empty() {
+            found.iter_mut().for_each(|f| self.post.take(f));
+            lock(&self.findings).extend(found);
+        }
     }
 }
 
@@ -288,25 +290,15 @@ fn stale_markers(
 ) -> Vec<crate::suppress::Stale> {
     let allowed: std::collections::HashSet<(&str, usize)> = findings
         .iter()
-        .filter(|f| f.suppressed == Some(Suppression::Inline))
-        .flat_map(|f| {
-            [
-                (f.path.as_str(), f.line),
-                (f.path.as_str(), f.line.saturating_sub(1)),
-            ]
-        })
+        .filter_map(|f| Some(crate::suppress::marker_lines_of(f)?.map(|l| (f.path.as_str(), l))))
+        .flatten()
         .collect();
     markers.sort();
     markers.dedup();
     markers
         .into_iter()
         .filter(|(p, l)| !allowed.contains(&(p.as_str(), *l)))
-        .map(|(path, line)| crate::suppress::Stale {
-            kind: "inline",
-            entry: crate::suppress::OWN_MARKER.to_string(),
-            path,
-            line: Some(line),
-        })
+        .map(|(path, line)| crate::suppress::Stale::marker(path, line))
         .collect()
 }
 
@@ -651,20 +643,16 @@ fn head_markers(
         if lines.is_empty() {
             return git2::TreeWalkResult::Ok;
         }
-        // a marker allows a finding on its own line or the next, in the blob's own text
+        // lines in the blob's own text, not in an archive inside it
         let allowed: std::collections::HashSet<usize> = per_blob[i]
             .iter()
-            .filter(|f| f.suppressed == Some(Suppression::Inline) && f.within.is_none())
-            .flat_map(|f| [f.line, f.line.saturating_sub(1)])
+            .filter(|f| f.within.is_none())
+            .filter_map(crate::suppress::marker_lines_of)
+            .flatten()
             .collect();
         let path = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
         for line in lines.into_iter().filter(|l| !allowed.contains(l)) {
-            out.push(crate::suppress::Stale {
-                kind: "inline",
-                entry: crate::suppress::OWN_MARKER.to_string(),
-                path: path.clone(),
-                line: Some(line),
-            });
+            out.push(crate::suppress::Stale::marker(path.clone(), line));
         }
         git2::TreeWalkResult::Ok
     });

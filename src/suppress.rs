@@ -29,6 +29,24 @@ pub struct Stale {
     pub line: Option<usize>,
 }
 
+impl Stale {
+    /// An `sfleaks:allow` marker at `path:line` that allowed nothing.
+    pub fn marker(path: String, line: usize) -> Stale {
+        Stale {
+            kind: "inline",
+            entry: OWN_MARKER.to_string(),
+            path,
+            line: Some(line),
+        }
+    }
+}
+
+/// The lines a marker that allowed `f` inline is on: its own line or the one before it
+/// (see [`is_allowed`]); none when something else hid it, or nothing.
+pub fn marker_lines_of(f: &Finding) -> Option<[usize; 2]> {
+    (f.suppressed == Some(Suppression::Inline)).then(|| [f.line, f.line.saturating_sub(1)])
+}
+
 /// Every line (1-based) of `data` that holds an `sfleaks:allow` marker.
 pub fn marker_lines(data: &[u8]) -> Vec<usize> {
     let finder = memchr::memmem::Finder::new(OWN_MARKER.as_bytes());

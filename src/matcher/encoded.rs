@@ -292,53 +292,43 @@ fn secret_data_values(data: &[u8]) -> Vec<usize> {
 
 /// The string values of every `"data": { ... }` object (a JSON manifest), where each starts.
 fn json_data_values(data: &[u8]) -> Vec<usize> {
+    // past any white space, then past `byte` if it is there
+    let take = |i: &mut usize, byte: u8| {
+        while data.get(*i).is_some_and(u8::is_ascii_whitespace) {
+            *i += 1;
+        }
+        let here = data.get(*i) == Some(&byte);
+        *i += usize::from(here);
+        here
+    };
+    // past a string whose opening quote `i` is just after
+    let string_end = |i: &mut usize| match memchr::memchr(b'"', &data[*i..]) {
+        Some(len) => {
+            *i += len + 1;
+            true
+        }
+        None => false,
+    };
     let mut out = Vec::new();
-    let finder = memchr::memmem::Finder::new(b"\"data\"");
-    for at in finder.find_iter(data) {
+    for at in memchr::memmem::find_iter(data, b"\"data\"") {
         let mut i = at + 6;
-        let skip_ws = |i: &mut usize| {
-            while *i < data.len() && data[*i].is_ascii_whitespace() {
-                *i += 1;
-            }
-        };
-        skip_ws(&mut i);
-        if data.get(i) != Some(&b':') {
+        if !(take(&mut i, b':') && take(&mut i, b'{')) {
             continue;
         }
-        i += 1;
-        skip_ws(&mut i);
-        if data.get(i) != Some(&b'{') {
-            continue;
-        }
-        i += 1;
         // "key": "value" pairs up to the closing brace; a value that is not a string ends it
         loop {
-            skip_ws(&mut i);
-            if data.get(i) == Some(&b',') {
-                i += 1;
-                skip_ws(&mut i);
-            }
-            if data.get(i) != Some(&b'"') {
+            take(&mut i, b',');
+            if !(take(&mut i, b'"')
+                && string_end(&mut i)
+                && take(&mut i, b':')
+                && take(&mut i, b'"'))
+            {
                 break;
             }
-            let Some(key_end) = memchr::memchr(b'"', &data[i + 1..]) else {
-                break;
-            };
-            i += key_end + 2;
-            skip_ws(&mut i);
-            if data.get(i) != Some(&b':') {
+            out.push(i);
+            if !string_end(&mut i) {
                 break;
             }
-            i += 1;
-            skip_ws(&mut i);
-            if data.get(i) != Some(&b'"') {
-                break;
-            }
-            out.push(i + 1);
-            let Some(value_end) = memchr::memchr(b'"', &data[i + 1..]) else {
-                break;
-            };
-            i += value_end + 2;
         }
     }
     out

@@ -1,7 +1,7 @@
 //! The default format, for people: a block per secret (with every other place it was found
 //! at) with the redacted secret, why it has its severity, the evidence and what to do. Colour only when asked for by `config`.
 
-use super::{Printer, Report};
+use super::{place, Printer, Report};
 use crate::finding::Severity;
 use std::io::{self, Write};
 
@@ -37,11 +37,6 @@ impl Printer for Human {
         for secret in super::secrets::group(report.findings) {
             let f = secret.primary;
             let sev = format!("{:<8}", f.severity.as_str().to_uppercase());
-            // a fleet's findings name their repository before the path
-            let place = |f: &crate::finding::Finding| match f.repository() {
-                Some(r) => format!("{r}: {}:{}:{}", f.path, f.line, f.column),
-                None => format!("{}:{}:{}", f.path, f.line, f.column),
-            };
             writeln!(
                 out,
                 "{} {}  {}",

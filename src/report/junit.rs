@@ -3,7 +3,7 @@
 //! suppressed, passed (with the finding as its output) below the threshold. A scan with no
 //! finding is one passing test case, so a dashboard shows the check ran.
 
-use super::{Printer, Report};
+use super::{place, Printer, Report};
 use crate::finding::Finding;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
@@ -13,13 +13,6 @@ use std::io::{self, Write};
 /// The JUnit printer.
 #[derive(Debug)]
 pub struct Junit;
-
-fn place(f: &Finding) -> String {
-    match f.repository() {
-        Some(r) => format!("{r}: {}:{}:{}", f.path, f.line, f.column),
-        None => format!("{}:{}:{}", f.path, f.line, f.column),
-    }
-}
 
 /// The finding in words, for a failure's body or a test case's output.
 fn body(f: &Finding, show: bool) -> String {

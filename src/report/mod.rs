@@ -237,6 +237,14 @@ impl<'a> FindingView<'a> {
     }
 }
 
+/// Where a finding is, `path:line:column`; a fleet's findings name their repository first.
+pub fn place(f: &Finding) -> String {
+    match f.repository() {
+        Some(r) => format!("{r}: {}:{}:{}", f.path, f.line, f.column),
+        None => format!("{}:{}:{}", f.path, f.line, f.column),
+    }
+}
+
 /// One line for stderr: findings by severity and what was scanned.
 pub fn summary(findings: &[Finding], stats: &Stats) -> String {
     let counts: Vec<String> = Severity::ALL

@@ -49,13 +49,9 @@ pub trait Sink: Sync {
     fn skipped(&self, path: &str, why: Skip);
     /// What one outermost container gave, for the summary line.
     fn opened(&self, _opened: containers::Opened) {}
-    /// The text parts of one document (its pages; its body, headers, notes), in reading
-    /// order: a sink that matches should take them as one text; by default each is a blob.
-    fn document(&self, parts: &[Part], ctx: BlobContext) {
-        for p in parts {
-            self.blob(&p.path, &p.text, ctx);
-        }
-    }
+    /// The text parts of one document (its pages; its body, headers, notes), in the order
+    /// the document stores them, to be matched as one text.
+    fn document(&self, parts: &[Part], ctx: BlobContext);
 }
 
 /// One text part of a document: its path through the container and its text.

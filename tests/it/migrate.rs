@@ -371,42 +371,27 @@ fn a_shared_config_is_extended_with_the_repository_keys_on_top() {
     );
     assert_eq!(scan().code, 1);
 
-    // a cycle and a missing file: one line each, exit 2
+    // a cycle, a missing file, a bad key in the central file: one line each naming it, exit 2
+    let one_line_error = |needles: &[&str]| {
+        let r = scan();
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+        for n in needles {
+            assert!(r.stderr.contains(n), "{n} in {}", r.stderr);
+        }
+    };
     tree.write("org/a.toml", "extends = [\"b.toml\"]\n");
     tree.write("org/b.toml", "extends = [\"a.toml\"]\n");
     tree.write("repo/.sfleaks.toml", "extends = [\"../org/a.toml\"]\n");
-    let r = scan();
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("cycle")
-            && r.stderr.contains("a.toml -> ")
-            && r.stderr.trim().lines().count() == 1,
-        "{}",
-        r.stderr
-    );
+    one_line_error(&["cycle", "a.toml -> "]);
     tree.write("repo/.sfleaks.toml", "extends = [\"../org/nope.toml\"]\n");
-    let r = scan();
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("nope.toml")
-            && r.stderr.contains("extends")
-            && r.stderr.trim().lines().count() == 1,
-        "{}",
-        r.stderr
-    );
-    // an error inside the central file names that file
+    one_line_error(&["nope.toml", "extends"]);
     tree.write("org/sfleaks.toml", "fail_on = \"high\"\n");
     tree.write(
         "repo/.sfleaks.toml",
         "extends = [\"../org/sfleaks.toml\"]\n",
     );
-    let r = scan();
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("org/sfleaks.toml") && r.stderr.contains("fail_on"),
-        "{}",
-        r.stderr
-    );
+    one_line_error(&["org/sfleaks.toml", "fail_on"]);
 }
 
 #[test]
