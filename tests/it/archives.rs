@@ -183,6 +183,72 @@ fn a_bomb_is_stopped_at_its_limit_and_the_rest_is_scanned() {
 }
 
 #[test]
+fn a_zip_quine_is_opened_once_and_named_as_holding_itself_in_scan_history_and_staged() {
+    let quine = super::zipquine::zip_quine("r.zip");
+    let tree = Tree::new();
+    tree.write("plain.env", leak());
+    tree.write("r.zip", &quine);
+    // the quine one level down, beside a leak in the same outer zip
+    tree.write(
+        "bundle.zip",
+        zip_of(&[("r.zip", &quine), ("inner.env", leak().as_bytes())]),
+    );
+    let holds_itself = |at: &str, holder: &str| {
+        format!(
+            "cannot read {at}: a zip with the same bytes as {holder}, which holds it (a quine): \
+             not opened again"
+        )
+    };
+    for depth in ["3", "50"] {
+        let r = run(
+            tree.path(),
+            &[
+                "scan",
+                "--max-archive-depth",
+                depth,
+                "--format",
+                "json",
+                ".",
+            ],
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert_eq!(
+            found(&r),
+            vec![
+                pair("./bundle.zip!inner.env", "high"),
+                pair("./plain.env", "high")
+            ]
+        );
+        for (at, holder) in [
+            ("./r.zip!r.zip", "./r.zip"),
+            ("./bundle.zip!r.zip!r.zip", "./bundle.zip!r.zip"),
+        ] {
+            let want = holds_itself(at, holder);
+            assert!(r.stderr.contains(&want), "{want}: {}", r.stderr);
+        }
+        assert!(!r.stderr.contains("r.zip!r.zip!r.zip"), "{}", r.stderr);
+        assert_eq!(r.stderr.matches("warning").count(), 2, "{}", r.stderr);
+    }
+
+    let repo = super::git::Repo::new();
+    repo.write("r.zip", &quine);
+    repo.commit("a quine", "Alice", "2024-03-01T09:00:00+00:00");
+    let r = run(repo.path(), &["history"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&holds_itself("r.zip!r.zip", "r.zip")),
+        "{}",
+        r.stderr
+    );
+    repo.write("again/r.zip", &quine);
+    repo.git(&["add", "again/r.zip"]);
+    let r = run(repo.path(), &["staged"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = holds_itself("again/r.zip!r.zip", "again/r.zip");
+    assert!(r.stderr.contains(&want), "{}", r.stderr);
+}
+
+#[test]
 fn odd_entry_names_are_escaped_and_nothing_is_written_to_disk() {
     let tree = Tree::new();
     let names = ["../../escape.env", "/etc/abs.env", "ctl\n\u{1b}[31m.env"];

@@ -18,3 +18,4 @@ mod util;
 #[cfg(feature = "verify")]
 mod verify;
 mod walk;
+mod zipquine;

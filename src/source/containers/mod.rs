@@ -281,14 +281,40 @@ pub fn open(
         outer: Some(path.len()),
         ..ctx
     };
-    descend(path, data, kind, 1, &mut budget, sink, ctx, &mut opened);
+    let outermost = Holder {
+        path,
+        data,
+        up: None,
+    };
+    descend(&outermost, kind, 1, &mut budget, sink, ctx, &mut opened);
     sink.opened(opened);
+}
+
+/// A container being read, and the ones it is inside.
+struct Holder<'a> {
+    path: &'a str,
+    data: &'a [u8],
+    up: Option<&'a Holder<'a>>,
+}
+
+impl Holder<'_> {
+    /// The path of this container or one holding it whose bytes are `data`: a quine (a zip
+    /// that holds itself) or a loop of containers holding each other.
+    fn same_as(&self, data: &[u8]) -> Option<&str> {
+        let mut at = Some(self);
+        while let Some(h) = at {
+            if h.data.len() == data.len() && h.data == data {
+                return Some(h.path);
+            }
+            at = h.up;
+        }
+        None
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
 fn descend(
-    path: &str,
-    data: &[u8],
+    holder: &Holder,
     kind: Kind,
     depth: usize,
     budget: &mut Budget,
@@ -296,6 +322,7 @@ fn descend(
     ctx: BlobContext,
     opened: &mut Opened,
 ) {
+    let (path, data) = (holder.path, holder.data);
     opened.containers += 1;
     let mut parts: Vec<crate::source::Part> = Vec::new();
     let mut on_entry = |entry: Entry, budget: &mut Budget| {
@@ -313,7 +340,15 @@ fn descend(
             } else {
                 depth + 1
             };
-            if next > budget.limits.depth {
+            if let Some(same) = holder.same_as(&entry.data) {
+                sink.skipped(
+                    &inner,
+                    Skip::Unreadable(format!(
+                        "a {} with the same bytes as {same}, which holds it (a quine): not opened again",
+                        k.name()
+                    )),
+                );
+            } else if next > budget.limits.depth {
                 sink.skipped(
                     &inner,
                     Skip::Unreadable(format!(
@@ -323,7 +358,12 @@ fn descend(
                     )),
                 );
             } else {
-                descend(&inner, &entry.data, k, next, budget, sink, ctx, opened);
+                let inside = Holder {
+                    path: &inner,
+                    data: &entry.data,
+                    up: Some(holder),
+                };
+                descend(&inside, k, next, budget, sink, ctx, opened);
             }
             return;
         }
