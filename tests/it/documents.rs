@@ -195,37 +195,62 @@ fn pdf_with(content: &[u8], filter: Option<&str>) -> Vec<u8> {
     out
 }
 
-/// A zlib stream that inflates to `gib` GiB of zeros in about a thousandth of that: one
-/// deflated MiB, flushed to a byte boundary, repeated (its back-references only ever see
-/// zeros), then the final block and the checksum.
+/// A zlib stream that inflates to `gib` GiB of zeros in about a thousandth of that.
 fn zlib_zeros(gib: u64) -> Vec<u8> {
-    let mut c = flate2::Compress::new(flate2::Compression::best(), false);
-    let mut chunk = Vec::with_capacity(1 << 16);
-    c.compress_vec(&vec![0u8; 1 << 20], &mut chunk, flate2::FlushCompress::Sync)
-        .expect("deflate");
+    zlib_repeating(b"", &vec![0u8; 1 << 20], gib << 10)
+}
+
+/// A zlib stream that inflates to `prefix`, then `chunk` `times` times, at the cost of one
+/// deflated `chunk`: each piece is deflated afresh and flushed to a byte boundary, so its
+/// back-references never reach before it and its bytes can be repeated; then the final
+/// block and the Adler-32 of the whole, combined from the pieces' own.
+fn zlib_repeating(prefix: &[u8], chunk: &[u8], times: u64) -> Vec<u8> {
+    let deflated = |data: &[u8]| {
+        let mut c = flate2::Compress::new(flate2::Compression::best(), false);
+        // room for all of it: compress_vec writes no more than the capacity
+        let mut out = Vec::with_capacity(data.len() + 1024);
+        c.compress_vec(data, &mut out, flate2::FlushCompress::Sync)
+            .expect("deflate");
+        out
+    };
+    const P: u64 = 65521;
+    // Adler-32 as (a, b); appending data whose own sums are (a2, b2) over n bytes adds
+    // a2 - 1 to a, and b2 plus n times (a - 1) to b
+    let sums = |data: &[u8]| {
+        data.iter().fold((1u64, 0u64), |(a, b), &x| {
+            let a = (a + u64::from(x)) % P;
+            (a, (b + a) % P)
+        })
+    };
+    let then = |(a, b): (u64, u64), (a2, b2): (u64, u64), n: u64| {
+        (
+            (a + a2 + P - 1) % P,
+            (b + b2 + (n % P) * ((a + P - 1) % P)) % P,
+        )
+    };
+    let mut adler = then((1, 0), sums(prefix), prefix.len() as u64);
     let mut out = vec![0x78, 0xda];
-    for _ in 0..(gib << 10) {
-        out.extend_from_slice(&chunk);
+    if !prefix.is_empty() {
+        out.extend_from_slice(&deflated(prefix));
+    }
+    let (piece, chunk_sums) = (deflated(chunk), sums(chunk));
+    for _ in 0..times {
+        out.extend_from_slice(&piece);
+        adler = then(adler, chunk_sums, chunk.len() as u64);
     }
     // an empty final stored block
     out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
-    // Adler-32 of n zeros: a = 1, b = n mod 65521
-    let b = ((gib << 30) % 65521) as u32;
-    out.extend_from_slice(&((b << 16) | 1).to_be_bytes());
+    out.extend_from_slice(&(((adler.1 << 16) | adler.0) as u32).to_be_bytes());
     out
 }
 
-#[test]
-fn hostile_pdfs_are_read_in_bounded_memory_and_the_scan_goes_on() {
-    let tree = Tree::new();
+/// Scans `tree` with a plain file and a good PDF beside its hostile files, checks that both
+/// are still found and nothing else is, and gives the warnings naming `hostile`.
+fn scan_beside_good_files(tree: &Tree, hostile: &str) -> Vec<String> {
     tree.write(
         "plain.env",
         format!("SF_CLIENT_ID={KEY1}\nSF_CLIENT_SECRET={HEX1}\n"),
     );
-    // a page whose content inflates to 2 GiB: the parser hits the memory it may use and the
-    // page is empty
-    tree.write("bomb.pdf", pdf_with(&zlib_zeros(2), Some("FlateDecode")));
-    tree.write("garbage.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog");
     let text = format!(
         "BT /F1 9 Tf 72 720 Td (salesforce client_id={KEY2}) Tj 0 -12 Td (client_secret={HEX2}) Tj ET"
     );
@@ -241,14 +266,45 @@ fn hostile_pdfs_are_read_in_bounded_memory_and_the_scan_goes_on() {
         .collect();
     paths.sort();
     assert_eq!(paths, ["./good.pdf!page-1", "./plain.env"], "{}", r.stderr);
-    let lines: Vec<&str> = r
+    // no document text, and nothing a parser said, reaches the user
+    for quiet in ["salesforce", "panicked", "memory allocation", "backtrace"] {
+        assert!(!r.stderr.contains(quiet), "{quiet}: {}", r.stderr);
+    }
+    let lines: Vec<String> = r
         .stderr
         .lines()
-        .filter(|l| l.contains("garbage.pdf"))
+        .filter(|l| l.contains(hostile))
+        .map(str::to_string)
         .collect();
     assert_eq!(lines.len(), 1, "{}", r.stderr);
-    assert!(lines[0].contains("not a readable PDF"), "{}", r.stderr);
-    assert!(!r.stderr.contains("salesforce") && !r.stderr.contains("panicked"));
+    lines
+}
+
+#[test]
+fn a_pdf_that_kills_its_parser_is_one_warning_and_the_scan_goes_on() {
+    let tree = Tree::new();
+    // 100 KB whose page content is one text line, then 32 million operands (64 MiB, under
+    // the parser's own 256 MiB bound on a page's content): held as parsed objects, they
+    // outgrow the memory the parser may use, and its allocation failure ends it
+    let line = format!("BT /F1 9 Tf 72 720 Td (salesforce client_id={KEY3}) Tj ET\n");
+    let content = zlib_repeating(line.as_bytes(), &b"0 ".repeat(1 << 19), 64);
+    tree.write("dies.pdf", pdf_with(&content, Some("FlateDecode")));
+    let warnings = scan_beside_good_files(&tree, "dies.pdf");
+    assert!(
+        warnings[0].contains("the PDF parser was killed by signal"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn hostile_pdfs_are_read_in_bounded_memory_and_the_scan_goes_on() {
+    let tree = Tree::new();
+    // a page whose content inflates to 2 GiB: the parser hits the memory it may use and the
+    // page is empty
+    tree.write("bomb.pdf", pdf_with(&zlib_zeros(2), Some("FlateDecode")));
+    tree.write("garbage.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog");
+    let warnings = scan_beside_good_files(&tree, "garbage.pdf");
+    assert!(warnings[0].contains("not a readable PDF"), "{warnings:?}");
     // a parser that answers more than the budget is cut off (its pipe closed, the child
     // ended): one warning, and the rest goes on
     let r = run(

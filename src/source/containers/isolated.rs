@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// The first argument that makes the program the PDF helper instead of the scanner.
@@ -113,23 +113,40 @@ pub(super) fn pdf_pages(helper: &Helper, data: &[u8], cap: u64) -> Result<Vec<St
         (_, Ok(out)) if out.len() as u64 > cap => Err(format!(
             "its text is over {cap} bytes, the limit of one entry"
         )),
-        (Ok(false), _) => Err("the PDF parser failed on it".into()),
-        (Ok(true), Ok(out)) => match serde_json::from_slice::<Answer>(&out) {
+        (Ok(status), _) if !status.success() => Err(ended(status)),
+        (Ok(_), Ok(out)) => match serde_json::from_slice::<Answer>(&out) {
             Ok(Answer::Pages(pages)) => Ok(pages),
             Ok(Answer::Error(why)) => Err(why),
             Err(_) => Err("the PDF parser gave no answer".into()),
         },
-        (Ok(true), Err(e)) => Err(format!("reading the PDF parser's answer: {e}")),
+        (Ok(_), Err(e)) => Err(format!("reading the PDF parser's answer: {e}")),
     }
 }
 
-/// Waits for the child up to [`TIME_LIMIT`], killing it then; true when it exited cleanly.
-fn wait(child: &mut std::process::Child) -> Result<bool, String> {
+/// Why a child that did not exit cleanly ended: a panic exits with 101; a crash (a stack
+/// overflow, a failed allocation past [`MEMORY_LIMIT`]) is a signal.
+fn ended(status: ExitStatus) -> String {
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return format!(
+            "the PDF parser was killed by signal {signal} on it (a crash, or over the {} MiB it may use)",
+            MEMORY_LIMIT >> 20
+        );
+    }
+    match status.code() {
+        Some(101) => "the PDF parser panicked on it".into(),
+        Some(code) => format!("the PDF parser failed on it (exit code {code})"),
+        None => "the PDF parser failed on it".into(),
+    }
+}
+
+/// Waits for the child up to [`TIME_LIMIT`], killing it then.
+fn wait(child: &mut std::process::Child) -> Result<ExitStatus, String> {
     let deadline = Instant::now() + TIME_LIMIT;
     let mut pause = Duration::from_millis(1);
     loop {
         match child.try_wait() {
-            Ok(Some(status)) => return Ok(status.success()),
+            Ok(Some(status)) => return Ok(status),
             Ok(None) if Instant::now() >= deadline => {
                 let _ = child.kill();
                 let _ = child.wait();

@@ -301,14 +301,9 @@ impl Holder<'_> {
     /// The path of this container or one holding it whose bytes are `data`: a quine (a zip
     /// that holds itself) or a loop of containers holding each other.
     fn same_as(&self, data: &[u8]) -> Option<&str> {
-        let mut at = Some(self);
-        while let Some(h) = at {
-            if h.data.len() == data.len() && h.data == data {
-                return Some(h.path);
-            }
-            at = h.up;
-        }
-        None
+        std::iter::successors(Some(self), |h| h.up)
+            .find(|h| h.data == data)
+            .map(|h| h.path)
     }
 }
 
@@ -340,30 +335,28 @@ fn descend(
             } else {
                 depth + 1
             };
-            if let Some(same) = holder.same_as(&entry.data) {
-                sink.skipped(
-                    &inner,
-                    Skip::Unreadable(format!(
-                        "a {} with the same bytes as {same}, which holds it (a quine): not opened again",
-                        k.name()
-                    )),
-                );
-            } else if next > budget.limits.depth {
-                sink.skipped(
-                    &inner,
-                    Skip::Unreadable(format!(
-                        "a {} inside {depth} containers, over --max-archive-depth {}",
-                        k.name(),
-                        budget.limits.depth
-                    )),
-                );
-            } else {
-                let inside = Holder {
-                    path: &inner,
-                    data: &entry.data,
-                    up: Some(holder),
-                };
-                descend(&inside, k, next, budget, sink, ctx, opened);
+            let over = match holder.same_as(&entry.data) {
+                Some(same) => Some(format!(
+                    "a {} with the same bytes as {same}, which holds it (a quine): not opened again",
+                    k.name()
+                )),
+                None if next > budget.limits.depth => Some(format!(
+                    "a {} inside {depth} containers, over --max-archive-depth {}",
+                    k.name(),
+                    budget.limits.depth
+                )),
+                None => None,
+            };
+            match over {
+                Some(why) => sink.skipped(&inner, Skip::Unreadable(why)),
+                None => {
+                    let inside = Holder {
+                        path: &inner,
+                        data: &entry.data,
+                        up: Some(holder),
+                    };
+                    descend(&inside, k, next, budget, sink, ctx, opened);
+                }
             }
             return;
         }
