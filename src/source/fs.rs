@@ -82,6 +82,8 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
     let archives = &opts.archives;
     let projects = Projects::default();
     let projects = &projects;
+    let on_disk = super::neighbours::OnDisk::default();
+    let on_disk = &on_disk;
     builder.build_parallel().run(|| {
         let mut buf: Vec<u8> = Vec::new();
         Box::new(move |entry| {
@@ -110,7 +112,7 @@ pub fn walk(opts: &WalkOptions, sink: &dyn Sink) {
             };
             let ctx = BlobContext {
                 salesforce_project: InProject::Ask(&in_project),
-                neighbours: Some(&super::neighbours::OnDisk),
+                neighbours: Some(on_disk),
                 outer: None,
             };
             read_file(entry.path(), &path, max, &mut buf, sink, ctx, archives);
@@ -137,6 +139,9 @@ fn read_file(
         return sink.skipped(path, Skip::TooLarge(len));
     }
     buf.clear();
+    // room for the whole file at once: a reader behind `take` knows no size, and grew its
+    // buffer from a 32-byte probe
+    buf.reserve(usize::try_from(len.min(max)).unwrap_or(0).saturating_add(1));
     // read at most max+1 bytes: a file that grew past the limit while we read is still skipped
     if let Err(e) = (&mut file).take(max.saturating_add(1)).read_to_end(buf) {
         return sink.skipped(path, Skip::Unreadable(e.to_string()));

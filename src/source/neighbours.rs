@@ -3,7 +3,9 @@
 //! folder; in git, from the tree the scan starts at (HEAD).
 
 use crate::matcher::{Neighbour, Neighbours};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Configs that use a file by its path: CI pipelines and compose files.
 const REFERRERS: &[&str] = &[
@@ -27,10 +29,26 @@ const MAX_BYTES: u64 = 256 * 1024;
 const MAX_SIBLINGS: usize = 64;
 /// Folders above the blob searched for configs that name it.
 const MAX_UP: usize = 6;
+/// Most folders whose reads are remembered.
+const RECENT_FOLDERS: usize = 32;
+/// Most bytes of them remembered.
+const RECENT_BYTES: usize = 32 << 20;
 
-/// Neighbours of files on disk.
+/// Neighbours of files on disk. What a folder holds is read once for the folders met
+/// lately: the 29 test keys of one folder each read the other 28 before.
 #[derive(Debug, Default)]
-pub struct OnDisk;
+pub struct OnDisk {
+    siblings: Recent<Vec<(PathBuf, Option<Vec<u8>>)>>,
+    configs: Recent<Configs>,
+}
+
+/// A folder's configs that may name a file below it, read (see [`referrer_paths`]), and
+/// whether the folder is a repository's top (the climb stops there).
+#[derive(Debug)]
+struct Configs {
+    read: Vec<(String, Vec<u8>)>,
+    top: bool,
+}
 
 impl Neighbours for OnDisk {
     fn around(&self, path: &str) -> Vec<Neighbour> {
@@ -43,51 +61,129 @@ impl Neighbours for OnDisk {
         } else {
             dir
         };
-        let mut out = Vec::new();
-        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.path())
-            .filter(|p| p.file_name() != file.file_name())
-            .collect();
-        names.sort();
-        for p in names.into_iter().take(MAX_SIBLINGS) {
-            if let Some(bytes) = read_small(&p) {
-                out.push(Neighbour {
-                    path: super::pathname::of_path(&p),
-                    bytes,
+        let siblings = self.siblings.get(dir, || {
+            let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.path())
+                .collect();
+            names.sort();
+            // one more than are read, for the file itself among them
+            names.truncate(MAX_SIBLINGS + 1);
+            let read = names
+                .into_iter()
+                .map(|p| {
+                    let bytes = read_small(&p);
+                    (p, bytes)
+                })
+                .collect::<Vec<_>>();
+            let size = read
+                .iter()
+                .filter_map(|(_, b)| b.as_ref())
+                .map(Vec::len)
+                .sum();
+            (read, size)
+        });
+        let mut out: Vec<Neighbour> = siblings
+            .iter()
+            .filter(|(p, _)| p.file_name() != file.file_name())
+            .take(MAX_SIBLINGS)
+            .filter_map(|(p, bytes)| {
+                Some(Neighbour {
+                    path: super::pathname::of_path(p),
+                    bytes: bytes.clone()?,
                     uses_it: false,
-                });
-            }
-        }
+                })
+            })
+            .collect();
         let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         for (up, shown) in folders_above(file).into_iter().take(MAX_UP) {
             let Ok(rel) = abs.strip_prefix(&up) else {
                 continue;
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
-            let flows = std::fs::read_dir(up.join(WORKFLOWS))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter_map(|e| e.file_name().to_str().map(String::from))
-                .collect();
-            for c in referrer_paths(flows) {
-                if let Some(bytes) = read_small(&up.join(&c)).filter(|b| mentions(b, &rel)) {
-                    out.push(Neighbour {
-                        path: super::pathname::of_path(&shown.join(&c)),
-                        bytes,
+            let configs = self.configs.get(&up, || {
+                let flows = std::fs::read_dir(up.join(WORKFLOWS))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|e| e.file_name().to_str().map(String::from))
+                    .collect();
+                let read: Vec<(String, Vec<u8>)> = referrer_paths(flows)
+                    .into_iter()
+                    .filter_map(|c| read_small(&up.join(&c)).map(|b| (c, b)))
+                    .collect();
+                let size = read.iter().map(|(_, b)| b.len()).sum();
+                let top = up.join(".git").exists();
+                (Configs { read, top }, size)
+            });
+            out.extend(
+                configs
+                    .read
+                    .iter()
+                    .filter(|(_, b)| mentions(b, &rel))
+                    .map(|(c, bytes)| Neighbour {
+                        path: super::pathname::of_path(&shown.join(c)),
+                        bytes: bytes.clone(),
                         uses_it: true,
-                    });
-                }
-            }
-            if up.join(".git").exists() {
+                    }),
+            );
+            if configs.top {
                 break;
             }
         }
         out
+    }
+}
+
+/// What was read of the folders met lately, by folder, the oldest dropped first past
+/// [`RECENT_FOLDERS`] folders or [`RECENT_BYTES`] bytes.
+#[derive(Debug)]
+struct Recent<T> {
+    held: Mutex<Held<T>>,
+}
+
+/// The folders remembered, oldest first, each with its size, and their sizes' sum.
+#[derive(Debug)]
+struct Held<T> {
+    folders: VecDeque<(PathBuf, Arc<T>, usize)>,
+    bytes: usize,
+}
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Recent {
+            held: Mutex::new(Held {
+                folders: VecDeque::new(),
+                bytes: 0,
+            }),
+        }
+    }
+}
+
+impl<T> Recent<T> {
+    /// What `dir` holds: remembered, or read by `read` (which also says its size in bytes).
+    fn get(&self, dir: &Path, read: impl FnOnce() -> (T, usize)) -> Arc<T> {
+        let lock = || self.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, held, _)) = lock().folders.iter().find(|(d, _, _)| d == dir) {
+            return Arc::clone(held);
+        }
+        // read outside the lock: another worker may read the same folder meanwhile, and
+        // both get the same bytes
+        let (held, size) = read();
+        let held = Arc::new(held);
+        let mut h = lock();
+        h.folders
+            .push_back((dir.to_path_buf(), Arc::clone(&held), size));
+        h.bytes += size;
+        while h.folders.len() > RECENT_FOLDERS || (h.bytes > RECENT_BYTES && h.folders.len() > 1) {
+            if let Some((_, _, n)) = h.folders.pop_front() {
+                h.bytes -= n;
+            }
+        }
+        held
     }
 }
 

@@ -170,6 +170,56 @@ fn a_refresh_token_beside_a_secret_ties_it_to_salesforce() {
 }
 
 #[test]
+fn each_of_many_keys_in_a_folder_is_tied_by_the_file_beside_it_and_only_there() {
+    // what a folder holds is read once for all the keys in it (they are judged one by one);
+    // a second folder with the same keys and nothing of Salesforce beside them stays quiet
+    let key = fixture("neighbour", "travis/assets/server.key");
+    let tree = Tree::new();
+    tree.write(
+        "ci/env.json",
+        fixture("neighbour", "http/http-client.env.json"),
+    );
+    let names = ["a.key", "b.key", "c.key", "d.key", "e.key"];
+    for (i, name) in names.iter().enumerate() {
+        // a different key in each file, of the same shape
+        let other = key.replacen("MIIEow", &format!("MIIEo{}", (b'A' + i as u8) as char), 1);
+        tree.write(&format!("ci/{name}"), &other);
+        tree.write(&format!("other/{name}"), &other);
+        tree.write("other/notes.txt", "keys for the staging web server\n");
+    }
+    let r = run(tree.path(), &["scan", "--format", "json", "."]);
+    let report = r.json();
+    let findings = report["findings"].as_array().expect("findings");
+    let tied: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or(""),
+                f["rationale"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    for name in names {
+        let path = format!("ci/{name}");
+        let why = tied
+            .iter()
+            .find(|(p, _)| p.ends_with(&path))
+            .map(|(_, w)| *w)
+            .unwrap_or_else(|| panic!("{path} not reported: {tied:?}"));
+        assert!(
+            why.contains("tied to Salesforce by `")
+                && why.contains("ci/env.json`, which sits beside it"),
+            "{path}: {why}"
+        );
+    }
+    assert_eq!(
+        tied.len(),
+        names.len(),
+        "only the keys beside env.json: {tied:?}"
+    );
+}
+
+#[test]
 fn files_holding_only_a_secret_are_tied_by_the_file_beside_them_or_the_config_that_uses_them() {
     let all = scan("neighbour");
     for (path, rule) in [
