@@ -5,7 +5,8 @@
 #   bench/run.sh                     corpora from public repositories (needs network)
 #   bench/run.sh --histories DIR     also the real histories in DIR: every bare or checked-out
 #                                    repository there (bench/get-histories.sh DIR clones
-#                                    git/git and rails/rails with their branches and tags)
+#                                    git/git and rails/rails with their branches and tags),
+#                                    each whole and its newest 100 commits (--range)
 #   bench/run.sh --trees DIR         the tree corpus from the repositories in DIR (bare clones
 #                                    or checkouts; their HEAD, as `git archive` gives it)
 #   bench/run.sh --offline           corpora from sources on this machine (cargo registry,
@@ -178,6 +179,17 @@ history_rows() { # name repo
   mem=$(bench/peak.sh "$sfleaks" history -q --format json -o /dev/null "$repo")
   row "  sfleaks history" "$h_s" "$(( $(cut -d' ' -f2 <<<"$mem") * 1024 ))" \
     "$(ratio "$h_s" "$f_s" floor), $(cut -d' ' -f3 <<<"$mem") MB anonymous"
+  # a pull request's CI step: the newest 100 commits of the default branch, against the
+  # `git log -p` that reads the same patches
+  if [ "$(git -C "$repo" rev-list --count HEAD)" -gt 100 ]; then
+    local r_s p_s
+    r_s=$(secs "$sfleaks" history -q --range HEAD~100..HEAD --format json -o /dev/null "$repo")
+    p_s=$(secs git -C "$repo" log -p HEAD~100..HEAD)
+    row "  git log -p HEAD~100..HEAD" "$p_s" 0 "1.00x"
+    row "  sfleaks history --range HEAD~100..HEAD" "$r_s" \
+      "$(peak_kb "$sfleaks" history -q --range HEAD~100..HEAD --format json -o /dev/null "$repo")" \
+      "$(ratio "$r_s" "$p_s" "git log -p")"
+  fi
   if [ -n "$gitleaks" ]; then
     local missing opts=(--all)
     missing=$(git -C "$repo" rev-list --objects --all --missing=print | sed -n 's/^?//p')
