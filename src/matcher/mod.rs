@@ -36,7 +36,7 @@ use crate::lines::LineIndex;
 use crate::rules::{Analyzer, Rule, RuleSet};
 use context::Context;
 use evidence::finding_for;
-pub use neighbours::{Neighbour, Neighbours};
+pub use neighbours::{Neighbour, NeighbourFile, Neighbours};
 use prefilter::{windows, Prefilter};
 use std::collections::HashSet;
 use surroundings::Surroundings;

@@ -5,17 +5,42 @@
 
 use super::{Blob, Matcher};
 use crate::rules::RuleSet;
+use std::sync::{Arc, OnceLock};
 
 /// One file around a blob.
 #[derive(Debug, Clone)]
 pub struct Neighbour {
     /// Its path, as the source shows it.
     pub path: String,
-    /// Its bytes (small text files only).
-    pub bytes: Vec<u8>,
+    /// Its bytes (small text files only), as the source keeps them.
+    pub file: Arc<NeighbourFile>,
     /// It names the blob's path (`--jwtkeyfile assets/server.key`), rather than sitting in the
     /// same folder.
     pub uses_it: bool,
+}
+
+/// A neighbour's bytes, and the signal that ties them to Salesforce once the matcher has
+/// looked: a source that hands the same file out for every blob beside it (the keys of one
+/// folder) has it judged once, not once per key.
+#[derive(Debug)]
+pub struct NeighbourFile {
+    bytes: Vec<u8>,
+    tie: OnceLock<Option<String>>,
+}
+
+impl NeighbourFile {
+    /// A file's bytes, not judged yet.
+    pub fn new(bytes: Vec<u8>) -> Arc<NeighbourFile> {
+        Arc::new(NeighbourFile {
+            bytes,
+            tie: OnceLock::new(),
+        })
+    }
+
+    /// Its bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 /// The files around a blob that may tie it to Salesforce, read only when a candidate needs
@@ -85,7 +110,11 @@ impl Matcher {
     pub(super) fn neighbour_tie(&self, blob: Blob) -> Option<String> {
         let neighbours = blob.neighbours?;
         neighbours.around(blob.path).into_iter().find_map(|n| {
-            let signal = first_tie(&self.rules, &n.bytes)?;
+            let signal = n
+                .file
+                .tie
+                .get_or_init(|| first_tie(&self.rules, &n.file.bytes).map(String::from))
+                .clone()?;
             let how = if n.uses_it {
                 "uses it"
             } else {

@@ -2,7 +2,7 @@
 //! and the CI and compose configs above it that name its path. On disk they are read from the
 //! folder; in git, from the tree the scan starts at (HEAD).
 
-use crate::matcher::{Neighbour, Neighbours};
+use crate::matcher::{Neighbour, NeighbourFile, Neighbours};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -38,7 +38,7 @@ const RECENT_BYTES: usize = 32 << 20;
 /// lately: the 29 test keys of one folder each read the other 28 before.
 #[derive(Debug, Default)]
 pub struct OnDisk {
-    siblings: Recent<Vec<(PathBuf, Option<Vec<u8>>)>>,
+    siblings: Recent<Vec<(PathBuf, Option<Arc<NeighbourFile>>)>>,
     configs: Recent<Configs>,
 }
 
@@ -46,7 +46,7 @@ pub struct OnDisk {
 /// whether the folder is a repository's top (the climb stops there).
 #[derive(Debug)]
 struct Configs {
-    read: Vec<(String, Vec<u8>)>,
+    read: Vec<(String, Arc<NeighbourFile>)>,
     top: bool,
 }
 
@@ -75,14 +75,14 @@ impl Neighbours for OnDisk {
             let read = names
                 .into_iter()
                 .map(|p| {
-                    let bytes = read_small(&p);
-                    (p, bytes)
+                    let file = read_small(&p).map(NeighbourFile::new);
+                    (p, file)
                 })
                 .collect::<Vec<_>>();
             let size = read
                 .iter()
-                .filter_map(|(_, b)| b.as_ref())
-                .map(Vec::len)
+                .filter_map(|(_, f)| f.as_ref())
+                .map(|f| f.bytes().len())
                 .sum();
             (read, size)
         });
@@ -90,10 +90,10 @@ impl Neighbours for OnDisk {
             .iter()
             .filter(|(p, _)| p.file_name() != file.file_name())
             .take(MAX_SIBLINGS)
-            .filter_map(|(p, bytes)| {
+            .filter_map(|(p, file)| {
                 Some(Neighbour {
                     path: super::pathname::of_path(p),
-                    bytes: bytes.clone()?,
+                    file: Arc::clone(file.as_ref()?),
                     uses_it: false,
                 })
             })
@@ -111,11 +111,11 @@ impl Neighbours for OnDisk {
                     .flatten()
                     .filter_map(|e| e.file_name().to_str().map(String::from))
                     .collect();
-                let read: Vec<(String, Vec<u8>)> = referrer_paths(flows)
+                let read: Vec<(String, Arc<NeighbourFile>)> = referrer_paths(flows)
                     .into_iter()
-                    .filter_map(|c| read_small(&up.join(&c)).map(|b| (c, b)))
+                    .filter_map(|c| read_small(&up.join(&c)).map(|b| (c, NeighbourFile::new(b))))
                     .collect();
-                let size = read.iter().map(|(_, b)| b.len()).sum();
+                let size = read.iter().map(|(_, f)| f.bytes().len()).sum();
                 let top = up.join(".git").exists();
                 (Configs { read, top }, size)
             });
@@ -123,10 +123,10 @@ impl Neighbours for OnDisk {
                 configs
                     .read
                     .iter()
-                    .filter(|(_, b)| mentions(b, &rel))
-                    .map(|(c, bytes)| Neighbour {
+                    .filter(|(_, f)| mentions(f.bytes(), &rel))
+                    .map(|(c, file)| Neighbour {
                         path: super::pathname::of_path(&shown.join(c)),
-                        bytes: bytes.clone(),
+                        file: Arc::clone(file),
                         uses_it: true,
                     }),
             );
@@ -273,7 +273,7 @@ impl Neighbours for InTree {
                 if let Some(bytes) = blob(&repo, entry.id()) {
                     out.push(Neighbour {
                         path: join(dir, n),
-                        bytes,
+                        file: NeighbourFile::new(bytes),
                         uses_it: false,
                     });
                 }
@@ -305,7 +305,7 @@ impl Neighbours for InTree {
                 if let Some(bytes) = blob(&repo, entry.id()).filter(|b| mentions(b, rel)) {
                     out.push(Neighbour {
                         path: join(&up, &c),
-                        bytes,
+                        file: NeighbourFile::new(bytes),
                         uses_it: true,
                     });
                 }
