@@ -1,5 +1,5 @@
-//! Stage 1, prefilter and windows: where each rule keyword occurs (one Aho-Corasick pass over
-//! lowercased chunks), and the line windows around those hits that the patterns are run in.
+//! Stage 1, prefilter and windows: where each rule keyword occurs (a few small Aho-Corasick
+//! passes over lowercased chunks), and the line windows around those hits that the patterns are run in.
 //! A blob with no keyword is never looked at again.
 
 use crate::rules::RuleSet;
