@@ -280,6 +280,38 @@ fn staged_scans_the_index_not_the_working_tree() {
 }
 
 #[test]
+fn staged_finds_the_same_in_a_few_files_as_in_many() {
+    // a few staged files are scanned on the thread that opened the repository, many by
+    // worker threads: both find every secret, each at its path
+    for count in [3, 80] {
+        let repo = Repo::new();
+        repo.write("README.md", "# x\n");
+        repo.commit("initial", "Alice", &date(1));
+        let secrets = [HEX1, HEX2, HEX3];
+        for i in 0..count {
+            let text = match i % 30 {
+                0 => format!("SF_CLIENT_SECRET={}\n", secrets[(i / 30) % 3]),
+                _ => format!("value_{i} = {i}\n"),
+            };
+            repo.write(&format!("conf/f{i:03}.env"), text);
+        }
+        repo.git(&["add", "conf"]);
+        let r = run(repo.path(), &["staged", "--format", "json"]);
+        assert_eq!(r.code, 1, "{count}: {}", r.stderr);
+        let mut paths: Vec<String> = findings(&r)
+            .iter()
+            .map(|f| f["path"].as_str().unwrap_or("").to_string())
+            .collect();
+        paths.sort();
+        let want: Vec<String> = (0..count)
+            .filter(|i| i % 30 == 0)
+            .map(|i| format!("conf/f{i:03}.env"))
+            .collect();
+        assert_eq!(paths, want, "{count} staged files");
+    }
+}
+
+#[test]
 fn staged_deletions_and_already_committed_secrets_are_not_reported() {
     let repo = Repo::new();
     repo.write("old.env", format!("SF_CLIENT_SECRET={HEX1}\n"));
