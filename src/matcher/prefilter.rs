@@ -149,10 +149,7 @@ fn automata(literals: &[String]) -> Result<Vec<Automaton>, aho_corasick::BuildEr
     for (li, kw) in literals.iter().enumerate() {
         let kw = kw.as_bytes();
         let start = &kw[..kw.len().min(SHARED_START)];
-        match searches
-            .iter_mut()
-            .find(|(w, _)| w.starts_with(start) && kw.starts_with(start))
-        {
+        match searches.iter_mut().find(|(w, _)| w.starts_with(start)) {
             Some((word, search)) => {
                 let common = word.iter().zip(kw).take_while(|(a, b)| a == b).count();
                 word.truncate(common);

@@ -170,11 +170,14 @@ impl<T> Recent<T> {
         if let Some((_, held, _)) = lock().folders.iter().find(|(d, _, _)| d == dir) {
             return Arc::clone(held);
         }
-        // read outside the lock: another worker may read the same folder meanwhile, and
-        // both get the same bytes
+        // read outside the lock: another worker may read the same folder meanwhile; the
+        // first to finish is kept, so every blob there shares one judged copy
         let (held, size) = read();
-        let held = Arc::new(held);
         let mut h = lock();
+        if let Some((_, first, _)) = h.folders.iter().find(|(d, _, _)| d == dir) {
+            return Arc::clone(first);
+        }
+        let held = Arc::new(held);
         h.folders
             .push_back((dir.to_path_buf(), Arc::clone(&held), size));
         h.bytes += size;
