@@ -245,43 +245,70 @@ fn mentions(bytes: &[u8], rel: &str) -> bool {
 }
 
 /// Neighbours of blobs in a git repository, from one tree (the commit the scan starts at).
+/// The tree does not change, so what a folder holds is read once for the folders met lately,
+/// as on disk: a history reads every version of a key, and each opened the repository and
+/// read its folder again.
 pub struct InTree {
     repo: PathBuf,
     tree: git2::Oid,
+    siblings: Recent<Vec<(String, Arc<NeighbourFile>)>>,
+    configs: Recent<Vec<(String, Arc<NeighbourFile>)>>,
 }
 
 impl InTree {
     /// Neighbours from `tree` of the repository at `repo` (its git directory).
     pub fn new(repo: PathBuf, tree: git2::Oid) -> InTree {
-        InTree { repo, tree }
+        InTree {
+            repo,
+            tree,
+            siblings: Recent::default(),
+            configs: Recent::default(),
+        }
+    }
+
+    /// The folder `dir` of the tree, in the repository opened for it.
+    fn folder(&self, dir: &str, read: impl FnOnce(&git2::Repository, &git2::Tree<'_>)) {
+        let Ok(repo) = git2::Repository::open(&self.repo) else {
+            return;
+        };
+        let Ok(root) = repo.find_tree(self.tree) else {
+            return;
+        };
+        if let Some(folder) = subtree(&repo, &root, dir) {
+            read(&repo, &folder);
+        };
     }
 }
 
 impl Neighbours for InTree {
     fn around(&self, path: &str) -> Vec<Neighbour> {
-        let Ok(repo) = git2::Repository::open(&self.repo) else {
-            return Vec::new();
-        };
-        let Ok(root) = repo.find_tree(self.tree) else {
-            return Vec::new();
-        };
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        let mut out = Vec::new();
-        if let Some(folder) = subtree(&repo, &root, dir) {
-            for entry in folder.iter().take(MAX_SIBLINGS) {
-                let Some(n) = entry.name() else { continue };
-                if n == name || entry.kind() != Some(git2::ObjectType::Blob) {
-                    continue;
+        let siblings = self.siblings.get(Path::new(dir), || {
+            let mut read = Vec::new();
+            self.folder(dir, |repo, folder| {
+                // the first entries of the folder, the blob itself and subfolders among them
+                for entry in folder.iter().take(MAX_SIBLINGS) {
+                    let Some(n) = entry.name() else { continue };
+                    if entry.kind() != Some(git2::ObjectType::Blob) {
+                        continue;
+                    }
+                    if let Some(bytes) = blob(repo, entry.id()) {
+                        read.push((n.to_string(), NeighbourFile::new(bytes)));
+                    }
                 }
-                if let Some(bytes) = blob(&repo, entry.id()) {
-                    out.push(Neighbour {
-                        path: join(dir, n),
-                        file: NeighbourFile::new(bytes),
-                        uses_it: false,
-                    });
-                }
-            }
-        }
+            });
+            let size = read.iter().map(|(_, f)| f.bytes().len()).sum();
+            (read, size)
+        });
+        let mut out: Vec<Neighbour> = siblings
+            .iter()
+            .filter(|(n, _)| n != name)
+            .map(|(n, file)| Neighbour {
+                path: join(dir, n),
+                file: Arc::clone(file),
+                uses_it: false,
+            })
+            .collect();
         // each folder above, the deepest first: its configs that name the path from there
         let parts: Vec<&str> = if dir.is_empty() {
             Vec::new()
@@ -291,28 +318,38 @@ impl Neighbours for InTree {
         for depth in (0..=parts.len()).rev().take(MAX_UP) {
             let up = parts[..depth].join("/");
             let rel = &path[if up.is_empty() { 0 } else { up.len() + 1 }..];
-            let Some(folder) = subtree(&repo, &root, &up) else {
-                continue;
-            };
-            let flows = subtree(&repo, &folder, WORKFLOWS)
-                .map(|t| {
-                    t.iter()
-                        .filter_map(|e| e.name().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for c in referrer_paths(flows) {
-                let Ok(entry) = folder.get_path(Path::new(&c)) else {
-                    continue;
-                };
-                if let Some(bytes) = blob(&repo, entry.id()).filter(|b| mentions(b, rel)) {
-                    out.push(Neighbour {
-                        path: join(&up, &c),
-                        file: NeighbourFile::new(bytes),
+            let configs = self.configs.get(Path::new(&up), || {
+                let mut read = Vec::new();
+                self.folder(&up, |repo, folder| {
+                    let flows = subtree(repo, folder, WORKFLOWS)
+                        .map(|t| {
+                            t.iter()
+                                .filter_map(|e| e.name().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for c in referrer_paths(flows) {
+                        let Ok(entry) = folder.get_path(Path::new(&c)) else {
+                            continue;
+                        };
+                        if let Some(bytes) = blob(repo, entry.id()) {
+                            read.push((c, NeighbourFile::new(bytes)));
+                        }
+                    }
+                });
+                let size = read.iter().map(|(_, f)| f.bytes().len()).sum();
+                (read, size)
+            });
+            out.extend(
+                configs
+                    .iter()
+                    .filter(|(_, f)| mentions(f.bytes(), rel))
+                    .map(|(c, file)| Neighbour {
+                        path: join(&up, c),
+                        file: Arc::clone(file),
                         uses_it: true,
-                    });
-                }
-            }
+                    }),
+            );
         }
         out
     }

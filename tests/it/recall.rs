@@ -173,22 +173,48 @@ fn a_refresh_token_beside_a_secret_ties_it_to_salesforce() {
 fn each_of_many_keys_in_a_folder_is_tied_by_the_file_beside_it_and_only_there() {
     // what a folder holds is read once for all the keys in it (they are judged one by one);
     // a second folder with the same keys and nothing of Salesforce beside them stays quiet
-    let key = fixture("neighbour", "travis/assets/server.key");
     let tree = Tree::new();
-    tree.write(
+    let names = many_keys(|rel, text| {
+        tree.write(rel, text);
+    });
+    let r = run(tree.path(), &["scan", "--format", "json", "."]);
+    tied_only_beside_env_json(&r.json(), &names);
+}
+
+#[test]
+fn each_of_many_keys_in_a_folder_of_a_history_is_tied_by_the_file_beside_it_and_only_there() {
+    // in a history the folders come from the tree the scan starts at, read once each
+    let repo = Repo::new();
+    let names = many_keys(|rel, text| {
+        repo.write(rel, text);
+    });
+    repo.commit("keys", "Dev", "2025-01-02T10:00:00Z");
+    let r = run(repo.path(), &["history", "--format", "json", "."]);
+    tied_only_beside_env_json(&r.json(), &names);
+}
+
+/// Five keys of one shape in `ci/` beside a REST client env naming Salesforce, and five more
+/// under the same names in `other/` beside a note; the key file names.
+fn many_keys(write: impl Fn(&str, &str)) -> [&'static str; 5] {
+    let key = fixture("neighbour", "travis/assets/server.key");
+    write(
         "ci/env.json",
-        fixture("neighbour", "http/http-client.env.json"),
+        &fixture("neighbour", "http/http-client.env.json"),
     );
     let names = ["a.key", "b.key", "c.key", "d.key", "e.key"];
+    // a different key in each file, of the same shape (a history reads a blob once, at the
+    // first path it is met at)
+    let nth = |i: usize| key.replacen("MIIEow", &format!("MIIEo{}", (b'A' + i as u8) as char), 1);
     for (i, name) in names.iter().enumerate() {
-        // a different key in each file, of the same shape
-        let other = key.replacen("MIIEow", &format!("MIIEo{}", (b'A' + i as u8) as char), 1);
-        tree.write(&format!("ci/{name}"), &other);
-        tree.write(&format!("other/{name}"), &other);
-        tree.write("other/notes.txt", "keys for the staging web server\n");
+        write(&format!("ci/{name}"), &nth(i));
+        write(&format!("other/{name}"), &nth(i + names.len()));
     }
-    let r = run(tree.path(), &["scan", "--format", "json", "."]);
-    let report = r.json();
+    write("other/notes.txt", "keys for the staging web server\n");
+    names
+}
+
+/// Each of `names` in `ci/` is reported, tied by `ci/env.json` beside it, and nothing else.
+fn tied_only_beside_env_json(report: &Value, names: &[&str]) {
     let findings = report["findings"].as_array().expect("findings");
     let tied: Vec<(&str, &str)> = findings
         .iter()
