@@ -604,7 +604,7 @@ pub fn run_git(
         }
     }
     let stale = if post.markers && !staged {
-        head_markers(&repo, &history.blobs, &per_blob)
+        head_markers(&repo, &history, &per_blob)
     } else {
         Vec::new()
     };
@@ -641,17 +641,24 @@ pub fn run_git(
 /// there: the markers a history keeps in old versions are not anyone's to clean up.
 fn head_markers(
     repo: &git2::Repository,
-    blobs: &[git2::Oid],
+    history: &git::History,
     per_blob: &[Vec<Finding>],
 ) -> Vec<crate::suppress::Stale> {
     let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) else {
         return Vec::new();
     };
-    let index: std::collections::HashMap<git2::Oid, usize> =
-        blobs.iter().enumerate().map(|(i, o)| (*o, i)).collect();
+    // each blob at the path it was read at
+    let index: std::collections::HashMap<(git2::Oid, &str), usize> = history
+        .blobs
+        .iter()
+        .zip(&history.blob_paths)
+        .enumerate()
+        .map(|(i, (o, p))| ((*o, history.paths[*p as usize].as_str()), i))
+        .collect();
     let mut out = Vec::new();
     let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-        let Some(&i) = index.get(&entry.id()) else {
+        let path = source::pathname::label(&[dir.as_bytes(), entry.name_bytes()].concat());
+        let Some(&i) = index.get(&(entry.id(), path.as_str())) else {
             return git2::TreeWalkResult::Ok;
         };
         let Ok(blob) = repo.find_blob(entry.id()) else {
@@ -668,7 +675,6 @@ fn head_markers(
             .filter_map(crate::suppress::marker_lines_of)
             .flatten()
             .collect();
-        let path = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
         for line in lines.into_iter().filter(|l| !allowed.contains(l)) {
             out.push(crate::suppress::Stale::marker(path.clone(), line));
         }

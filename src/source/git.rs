@@ -133,8 +133,8 @@ pub struct CommitNode {
 pub struct Change {
     /// Index into [`History::paths`].
     pub path: u32,
-    /// Index into [`History::blobs`]; `None` when the path was deleted or stopped being a
-    /// regular file.
+    /// Index into [`History::blobs`] (the blob at this path); `None` when the path was
+    /// deleted or stopped being a regular file.
     pub blob: Option<u32>,
     /// The blob the path held before this commit, so that a secret counts only where a change
     /// introduced it (not where a range merely edited a file that already held it).
@@ -151,8 +151,12 @@ pub struct History {
     pub changes: Vec<Change>,
     /// Interned paths.
     pub paths: Vec<String>,
-    /// Interned blob ids.
+    /// Interned blobs, each at one path: a blob met at two paths is two entries, matched at
+    /// each (what it holds can depend on the path: a rule for connected app metadata, a test
+    /// fixture, the files beside it).
     pub blobs: Vec<Oid>,
+    /// Each of [`History::blobs`]' path, an index into [`History::paths`].
+    pub blob_paths: Vec<u32>,
     /// Problems met on the way (broken refs, unreadable commits), one line each.
     pub warnings: Vec<String>,
     /// What the selection turned into where that is worth saying (a range's base is gone),
@@ -166,7 +170,7 @@ pub struct History {
 #[derive(Default)]
 struct Interner {
     paths: HashMap<String, u32>,
-    blobs: HashMap<Oid, u32>,
+    blobs: HashMap<(Oid, u32), u32>,
     /// Blobs already handed to the scanner (a `before` blob is interned without being scanned).
     announced: Vec<bool>,
 }
@@ -193,14 +197,15 @@ impl History {
         id
     }
 
-    /// Interns a blob and returns its index.
-    fn blob_id(&mut self, interner: &mut Interner, oid: Oid) -> u32 {
-        if let Some(&id) = interner.blobs.get(&oid) {
+    /// Interns a blob at a path and returns its index.
+    fn blob_id(&mut self, interner: &mut Interner, oid: Oid, path: u32) -> u32 {
+        if let Some(&id) = interner.blobs.get(&(oid, path)) {
             return id;
         }
         let id = self.blobs.len() as u32;
         self.blobs.push(oid);
-        interner.blobs.insert(oid, id);
+        self.blob_paths.push(path);
+        interner.blobs.insert((oid, path), id);
         id
     }
 }
@@ -706,7 +711,7 @@ fn parents_first(history: &mut History, walked: &[(CommitNode, Option<Oid>)]) {
     }
 }
 
-/// Adds one path's change to the log, announcing its blob the first time it is seen.
+/// Adds one path's change to the log, announcing its blob the first time it is seen there.
 fn record(
     history: &mut History,
     interner: &mut Interner,
@@ -722,16 +727,20 @@ fn record(
         }
         return;
     }
+    let path_id = history.path_id(interner, path);
     let blob = new.map(|oid| {
-        let id = history.blob_id(interner, oid);
+        let id = history.blob_id(interner, oid, path_id);
         if interner.announce(id) {
             on_new_blob(id, oid, path);
         }
         id
     });
-    let before = old.map(|oid| history.blob_id(interner, oid));
-    let path = history.path_id(interner, path);
-    history.changes.push(Change { path, blob, before });
+    let before = old.map(|oid| history.blob_id(interner, oid, path_id));
+    history.changes.push(Change {
+        path: path_id,
+        blob,
+        before,
+    });
 }
 
 /// Records one delta of a tree diff or of the staged changes.

@@ -127,6 +127,50 @@ fn leak_added_then_removed_is_found_with_its_introducing_commit() {
 }
 
 #[test]
+fn a_blob_at_two_paths_is_judged_at_each_as_a_scan_of_the_checkout_judges_it() {
+    // connected app metadata has a rule of its own, for its file name; the same bytes under
+    // another name were judged at that name alone, and whichever the walk met first hid the
+    // other (the copy in a later commit hid the metadata file's secret)
+    let app = format!(
+        "<ConnectedApp><oauthConfig>\n<consumerKey>{KEY1}</consumerKey>\n\
+         <consumerSecret>{HEX2}</consumerSecret>\n</oauthConfig></ConnectedApp>\n"
+    );
+    let meta = "force-app/main/default/connectedApps/Sync.connectedApp-meta.xml";
+    let copy = "notes/sync-backup.xml";
+    let judged = |r: &Run| {
+        let mut v: Vec<(String, String, String)> = findings(r)
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().unwrap_or("");
+                (
+                    path.trim_start_matches("./").to_string(),
+                    f["rule"].as_str().unwrap_or("").to_string(),
+                    f["severity"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    for (first, second) in [(meta, copy), (copy, meta)] {
+        let repo = Repo::new();
+        repo.write(first, &app);
+        repo.commit("one", "Dev", &date(1));
+        repo.write(second, &app);
+        repo.commit("two", "Dev", &date(2));
+        let history = judged(&run(repo.path(), &["history", "--format", "json"]));
+        assert!(
+            history
+                .iter()
+                .any(|(p, rule, _)| p == meta && rule == "salesforce-metadata-secret"),
+            "{first} first: {history:?}"
+        );
+        let checkout = judged(&run(repo.path(), &["scan", "--format", "json", "."]));
+        assert_eq!(history, checkout, "{first} first");
+    }
+}
+
+#[test]
 fn leak_only_on_an_unmerged_side_branch_is_found() {
     let repo = Repo::new();
     repo.write("a.txt", "a\n");
