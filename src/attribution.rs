@@ -106,7 +106,8 @@ pub fn attribute(history: &History, findings: &[Vec<Finding>]) -> Vec<Attributed
     out
 }
 
-/// The finding as seen at `path` (a blob is scanned once, under the first path it appeared at).
+/// The finding labelled with `path`, the path its blob was scanned at (an entry inside an
+/// archive keeps its path within it).
 fn relabel(f: &Finding, path: &str) -> Finding {
     let mut f = f.clone();
     let path = match &f.within {

@@ -392,7 +392,7 @@ impl Batch {
     }
 }
 
-/// Scans git content: each unique blob once, in parallel (one repository handle per worker),
+/// Scans git content: each unique blob once per path, in parallel (one repository handle per worker),
 /// then attributes findings to commits.
 pub fn run_git(
     matcher: &Matcher,

@@ -2,8 +2,9 @@
 //!
 //! The walk reads each commit once and diffs it against its first parent (tree to tree,
 //! skipping identical subtrees, so a commit costs what it changed, not the size of its tree)
-//! and records a compact change log of interned paths and blobs. Each blob is announced once, the
-//! first time it appears, so it is scanned once however many commits carry it.
+//! and records a compact change log of interned paths and blobs. Each blob is announced once at
+//! each path, the first time it appears there, so it is scanned once per path however many
+//! commits carry it.
 
 use super::gitobj::{self, CommitMeta};
 use super::index;
@@ -601,7 +602,7 @@ fn revwalk_order(repo: &Repository, tips: &[Oid], hidden: &[Oid]) -> Result<Vec<
 }
 
 /// Walks the selected commits, recording what each changed; `on_new_blob(index, oid, path)`
-/// is called once for each blob the first time it appears.
+/// is called once for each blob at each path, the first time it appears there.
 ///
 /// The walk goes newest first along each line of history: packs store the newest version of
 /// a file or tree whole and older ones as deltas against newer ones, so reading newest first
