@@ -17,6 +17,7 @@ use flate2::{Decompress, FlushDecompress, Status};
 use foldhash::HashMap;
 use git2::{ObjectType, Oid};
 use memmap2::Mmap;
+use std::collections::hash_map::Entry;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -576,15 +577,14 @@ impl Cache {
             let Some((queued, key)) = self.queue.pop_front() else {
                 break;
             };
-            match self.map.get(&key) {
-                // used since it was queued: it goes to the back
-                Some(&(_, _, used)) if used != queued => self.queue.push_back((used, key)),
-                Some(_) => {
-                    if let Some((_, old, _)) = self.map.remove(&key) {
-                        self.bytes -= old.len();
-                    }
+            if let Entry::Occupied(e) = self.map.entry(key) {
+                let used = e.get().2;
+                if used != queued {
+                    // used since it was queued: it goes to the back
+                    self.queue.push_back((used, key));
+                } else {
+                    self.bytes -= e.remove().1.len();
                 }
-                None => {}
             }
         }
         self.tick += 1;
