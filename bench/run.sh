@@ -121,6 +121,19 @@ secs() { # command... -> wall seconds (best of $runs)
   done
   printf '%.3f' "$best"
 }
+mean_secs() { # count command... -> mean wall seconds of one run, over count runs in a row
+  # (best of $runs): a run of a few milliseconds is below what one reading of the clock resolves
+  local n=$1 best=
+  shift
+  for _ in $(seq "$runs"); do
+    local t0 t1
+    t0=$(date +%s.%N)
+    for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 || true; done
+    t1=$(date +%s.%N)
+    best=$(python3 -c "b='$best'; t=($t1-$t0)/$n; print(t if not b else min(float(b), t))")
+  done
+  printf '%.4f' "$best"
+}
 row() { printf '%-40s %10s s %10s MB %10s\n' "$1" "$2" "$(( $3 / 1024 ))" "$4"; }
 ratio() { python3 -c "print(f'{$1/$2:.2f}x $3')"; }
 
@@ -219,9 +232,8 @@ fi
 # pre-commit: one small staged file
 echo "print('bench')" > "$staged_in/sfleaks_bench_staged.py"
 git -C "$staged_in" add sfleaks_bench_staged.py
-s_s=$(cd "$staged_in" && secs "$sfleaks" staged -q)
-gd() { git -C "$staged_in" diff --staged >/dev/null; }
-gd_s=$(secs gd)
+s_s=$(cd "$staged_in" && mean_secs 100 "$sfleaks" staged -q)
+gd_s=$(cd "$staged_in" && mean_secs 100 git diff --staged)
 echo "pre-commit in $(basename "$staged_in")"
 row "  git diff --staged" "$gd_s" 0 "1.00x"
 row "  sfleaks staged (1 file)" "$s_s" "$(cd "$staged_in" && peak_kb "$sfleaks" staged -q)" \
