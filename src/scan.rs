@@ -392,8 +392,8 @@ impl Batch {
     }
 }
 
-/// Scans git content: each unique blob once per path, in parallel (one repository handle per worker),
-/// then attributes findings to commits.
+/// Scans git content: each unique blob once per path, in parallel (one repository handle per
+/// worker), then attributes findings to commits.
 pub fn run_git(
     matcher: &Matcher,
     opts: &GitOptions,
