@@ -573,10 +573,7 @@ pub fn run_git(
         if let (Some(blob), Some(before)) = (ch.blob, ch.before) {
             let b = before as usize;
             if !per_blob[blob as usize].is_empty() && !sent.get(b).copied().unwrap_or(false) {
-                if sent.len() <= b {
-                    sent.resize(b + 1, false);
-                }
-                sent[b] = true;
+                mark_sent(&mut sent, before);
                 let path = &history.paths[ch.path as usize];
                 per_blob[b] = reader.scan(&repo, &mut objects, history.blobs[b], path);
             }
@@ -647,18 +644,23 @@ fn head_markers(
     let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) else {
         return Vec::new();
     };
-    // each blob at the path it was read at
-    let index: std::collections::HashMap<(git2::Oid, &str), usize> = history
-        .blobs
-        .iter()
-        .zip(&history.blob_paths)
-        .enumerate()
-        .map(|(i, (o, p))| ((*o, history.paths[*p as usize].as_str()), i))
-        .collect();
+    // each blob id with the paths it was read at; a HEAD entry's path is labelled only when
+    // its blob was read somewhere
+    let mut index: std::collections::HashMap<git2::Oid, Vec<(&str, usize)>> =
+        std::collections::HashMap::new();
+    for (i, (oid, p)) in history.blobs.iter().zip(&history.blob_paths).enumerate() {
+        index
+            .entry(*oid)
+            .or_default()
+            .push((history.paths[*p as usize].as_str(), i));
+    }
     let mut out = Vec::new();
     let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let Some(read_at) = index.get(&entry.id()) else {
+            return git2::TreeWalkResult::Ok;
+        };
         let path = source::pathname::label(&[dir.as_bytes(), entry.name_bytes()].concat());
-        let Some(&i) = index.get(&(entry.id(), path.as_str())) else {
+        let Some(&(_, i)) = read_at.iter().find(|(p, _)| *p == path) else {
             return git2::TreeWalkResult::Ok;
         };
         let Ok(blob) = repo.find_blob(entry.id()) else {

@@ -3,6 +3,7 @@
 //! folder; in git, from the tree the scan starts at (HEAD).
 
 use crate::matcher::{Neighbour, NeighbourFile, Neighbours};
+use std::cell::OnceCell;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -266,16 +267,25 @@ impl InTree {
         }
     }
 
-    /// The folder `dir` of the tree, in the repository opened for it.
-    fn folder(&self, dir: &str, read: impl FnOnce(&git2::Repository, &git2::Tree<'_>)) {
-        let Ok(repo) = git2::Repository::open(&self.repo) else {
+    /// The folder `dir` of the tree, in the repository `opened` for this call (opened at the
+    /// first folder not remembered, once for all of them).
+    fn folder(
+        &self,
+        opened: &OnceCell<Option<git2::Repository>>,
+        dir: &str,
+        read: impl FnOnce(&git2::Repository, &git2::Tree<'_>),
+    ) {
+        let Some(repo) = opened
+            .get_or_init(|| git2::Repository::open(&self.repo).ok())
+            .as_ref()
+        else {
             return;
         };
         let Ok(root) = repo.find_tree(self.tree) else {
             return;
         };
-        if let Some(folder) = subtree(&repo, &root, dir) {
-            read(&repo, &folder);
+        if let Some(folder) = subtree(repo, &root, dir) {
+            read(repo, &folder);
         };
     }
 }
@@ -283,9 +293,10 @@ impl InTree {
 impl Neighbours for InTree {
     fn around(&self, path: &str) -> Vec<Neighbour> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let opened = OnceCell::new();
         let siblings = self.siblings.get(Path::new(dir), || {
             let mut read = Vec::new();
-            self.folder(dir, |repo, folder| {
+            self.folder(&opened, dir, |repo, folder| {
                 // the first entries of the folder, the blob itself and subfolders among them
                 for entry in folder.iter().take(MAX_SIBLINGS) {
                     let Some(n) = entry.name() else { continue };
@@ -320,7 +331,7 @@ impl Neighbours for InTree {
             let rel = &path[if up.is_empty() { 0 } else { up.len() + 1 }..];
             let configs = self.configs.get(Path::new(&up), || {
                 let mut read = Vec::new();
-                self.folder(&up, |repo, folder| {
+                self.folder(&opened, &up, |repo, folder| {
                     let flows = subtree(repo, folder, WORKFLOWS)
                         .map(|t| {
                             t.iter()
